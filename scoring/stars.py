@@ -90,7 +90,7 @@ def stars_from_cut_points(scores, cut_points):
     cuts = np.asarray(cut_points, dtype=np.float64)
     if cuts.ndim != 1 or np.isnan(cuts).any():
         raise ValueError("cut_points must be a one-dimensional array without NaN")
-    if np.any(np.diff(cuts) < 0):
+    if np.any(cuts[1:] < cuts[:-1]):
         raise ValueError("cut_points must be non-decreasing")
     stars = 1 + np.searchsorted(cuts, x, side="right").astype(np.int64)
     stars[np.isnan(x)] = 0
