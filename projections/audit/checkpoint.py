@@ -94,6 +94,12 @@ def verifier_key(name: str, public_key: bytes) -> str:
     return f"{name}+{key_id(name, public_key).hex()}+{base64.b64encode(ALG_ED25519 + public_key).decode()}"
 
 
+def verifier_key_for(signer_key: str) -> str:
+    """The verifier key matching a signer key (to publish next to it)."""
+    name, _, seed = _parse_key(signer_key, private=True)
+    return verifier_key(name, Ed25519PrivateKey.from_private_bytes(seed).public_key().public_bytes_raw())
+
+
 def generate_key(name: str) -> tuple[str, str]:
     """New Ed25519 key pair -> (signer key text, verifier key text)."""
     priv = Ed25519PrivateKey.generate()
@@ -117,7 +123,7 @@ def sign_note(text: str, signer_key: str) -> str:
 
 def format_checkpoint(origin: str, size: int, root: bytes, extensions=()) -> str:
     """The checkpoint note text (what gets signed)."""
-    if not origin or "\n" in origin or not isinstance(size, int) or size < 0 or len(root) != 32:
+    if not origin or "\n" in origin or not isinstance(size, int) or not 0 <= size < 2**64 or len(root) != 32:
         raise CheckpointError("need a one-line origin, size >= 0 and a 32-byte root")
     if any(not e or "\n" in e for e in extensions):
         raise CheckpointError("extension lines must be non-empty single lines")
@@ -180,7 +186,7 @@ def parse_checkpoint(text: str) -> Checkpoint:
     if len(lines) < 3 or not all(lines):
         raise CheckpointError("malformed checkpoint: need origin, size, root, non-empty lines")
     origin, size, root_b64, *extensions = lines
-    if not _SIZE_RE.fullmatch(size):
+    if not _SIZE_RE.fullmatch(size) or len(size) > 20 or int(size) >= 2**64:  # Go: uint64
         raise CheckpointError(f"malformed checkpoint: bad tree size {size!r}")
     root = _b64decode(root_b64, "root hash")
     if len(root) != 32:
