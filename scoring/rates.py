@@ -80,8 +80,12 @@ def wilson_interval(successes, trials, z=Z95):
         denom = 1.0 + z2n
         centre = (p + z2n / 2.0) / denom
         half = z * np.sqrt(p * (1.0 - p) / n + z2n / (4.0 * n)) / denom
-    lower = np.where(n > 0, np.clip(centre - half, 0.0, 1.0), np.nan)
-    upper = np.where(n > 0, np.clip(centre + half, 0.0, 1.0), np.nan)
+    # At x = 0 and x = n the bounds are exactly 0 and 1; the formula only
+    # reaches them up to rounding, which would exclude p from its interval.
+    lower = np.where(x == 0, 0.0, np.clip(centre - half, 0.0, 1.0))
+    upper = np.where(x == n, 1.0, np.clip(centre + half, 0.0, 1.0))
+    lower = np.where(n > 0, lower, np.nan)
+    upper = np.where(n > 0, upper, np.nan)
     return lower, upper
 
 
