@@ -1,0 +1,24 @@
+"""All settings in one pydantic-settings class (environment variables TAIZHANG_*)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TAIZHANG_", env_file=".env", extra="ignore")
+
+    # One URL for the event store and the read models (SQLAlchemy form).
+    database_url: str = "sqlite:///taizhang.db"
+    # Policy pack of this district's ledger (see domain/packs).
+    pack_id: str = "jinnan"
+    # Ed25519 signing key for checkpoints (made by `taizhang audit keygen`).
+    signing_key_path: Path = Path("taizhang-signing.key")
+    # Origin line of signed checkpoints (C2SP tlog-checkpoint).
+    checkpoint_origin: str = "taizhang.example/jinnan"
+    # Per-person keys for complainants' personal data (kept outside the event log).
+    person_keys_url: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8000
