@@ -24,3 +24,78 @@ settings.load_profile(
         "HYPOTHESIS_PROFILE", "thorough" if os.environ.get("CI") == "true" else "quick"
     )
 )
+
+
+# --- stores ------------------------------------------------------------------
+import uuid  # noqa: E402
+
+import pytest  # noqa: E402
+
+POSTGRES_URL = os.environ.get(
+    "TAIZHANG_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+def _postgres_available() -> str | None:
+    """None when PostgreSQL answers, else the reason it does not."""
+    try:
+        import psycopg
+
+        from domain.store import parse_database_url
+
+        cfg = parse_database_url(POSTGRES_URL)
+        with psycopg.connect(host=cfg.host, port=cfg.port, user=cfg.user, password=cfg.password,
+                             dbname=cfg.dbname, connect_timeout=3):
+            return None
+    except Exception as error:  # pragma: no cover - depends on the machine
+        return str(error)
+
+
+@pytest.fixture(scope="session")
+def postgres_admin():
+    """A psycopg connection (autocommit) to the test database; fails in CI, skips locally, when down."""
+    reason = _postgres_available()
+    if reason is not None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL must be available in CI: {reason}")
+        pytest.skip(f"PostgreSQL not available: {reason}")
+    import psycopg
+
+    from domain.store import parse_database_url
+
+    cfg = parse_database_url(POSTGRES_URL)
+    conn = psycopg.connect(host=cfg.host, port=cfg.port, user=cfg.user, password=cfg.password,
+                           dbname=cfg.dbname, autocommit=True)
+    yield conn
+    conn.close()
+
+
+def _postgres_schema_url(admin) -> tuple[str, str]:
+    schema = "t_" + uuid.uuid4().hex[:12]
+    admin.execute(f"CREATE SCHEMA {schema}")
+    sep = "&" if "?" in POSTGRES_URL else "?"
+    return f"{POSTGRES_URL}{sep}schema={schema}", schema
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'taizhang.db'}"
+
+
+@pytest.fixture
+def postgres_url(postgres_admin):
+    url, schema = _postgres_schema_url(postgres_admin)
+    yield url
+    postgres_admin.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request, tmp_path):
+    """Every integration test that takes this runs once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'taizhang.db'}"
+        return
+    admin = request.getfixturevalue("postgres_admin")
+    url, schema = _postgres_schema_url(admin)
+    yield url
+    admin.execute(f"DROP SCHEMA {schema} CASCADE")
