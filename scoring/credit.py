@@ -45,7 +45,7 @@ def as_dates(dates):
     a = np.asarray(dates)
     if a.dtype.kind == "M":
         return a.astype("datetime64[D]")
-    if a.dtype.kind in "iu":
+    if a.dtype.kind in "iu" or a.size == 0:
         return a.astype(np.int64).astype("datetime64[D]")
     if a.dtype.kind in "UO":
         return a.astype("datetime64[D]")
