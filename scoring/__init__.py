@@ -5,7 +5,7 @@ functions take ``array_like`` input and return numpy arrays; money functions
 take and return ``decimal.Decimal``.
 """
 
-from .composite import Composite, area_weighted_scores, composite_scores, effective_weights
+from .composite import area_weighted_scores, composite_scores, effective_weights
 from .credit import (
     DEFAULT_CREDIT_GRADES,
     DEFAULT_CREDIT_THRESHOLDS,
@@ -41,7 +41,6 @@ from .stars import (
 
 __all__ = [
     "CMS_NURSING_HOME_SHARES",
-    "Composite",
     "DEFAULT_CREDIT_GRADES",
     "DEFAULT_CREDIT_THRESHOLDS",
     "DEFAULT_STAR_THRESHOLDS",
