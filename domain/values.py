@@ -104,7 +104,10 @@ def check_number(value: float | int | Decimal, field: str, *, minimum: float = 0
     """A finite number ≥ minimum (> minimum when strict) and ≤ maximum."""
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
         raise ValidationError(field, "number", "must be a number")
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond float range is not a finite measurement
+        number = math.inf
     if math.isnan(number) or math.isinf(number):
         raise ValidationError(field, "finite", "must be a finite number (not NaN or infinity)")
     if number < minimum or (strict and number == minimum):
@@ -135,9 +138,13 @@ def check_money(value: Decimal | str | int, field: str, *, allow_zero: bool = Tr
         raise ValidationError(field, "finite", "must be a finite amount")
     if amount < 0 or (amount == 0 and not allow_zero):
         raise ValidationError(field, "minimum", "must not be negative" if amount < 0 else "must be > 0")
-    if amount != amount.quantize(Decimal("0.01")):
+    try:
+        fen = amount.quantize(Decimal("0.01"))
+    except InvalidOperation:  # more digits than the decimal context holds
+        raise ValidationError(field, "maximum", "is too large an amount") from None
+    if amount != fen:
         raise ValidationError(field, "fen", "must have at most two decimals (fen)")
-    return amount.quantize(Decimal("0.01"))
+    return fen
 
 
 def check_date(value: date, field: str) -> date:
