@@ -178,7 +178,8 @@ class Engagement(LedgerAggregate):
         check_choice(item, "item", set(HANDOVER_ITEMS))
         self._trigger(self.HandoverItemRecorded, stamp, item=item, accepted=bool(accepted), note=note or "")
 
-    def end(self, *, ended_on: date, stamp: Stamp) -> None:
+    # Not ``end``: that name is the agreement's end date, an attribute set by the events.
+    def finish(self, *, ended_on: date, stamp: Stamp) -> None:
         if self.status != "exit_approved":
             raise RuleViolation("engagement", "exit_approved_first", "an engagement ends after an approved exit")
         missing = [i for i in HANDOVER_ITEMS if not self.handover.get(i)]

@@ -181,7 +181,7 @@ class Ledger(LedgerCore):
         def work() -> list:
             engagement = self._get(Engagement, code, "engagement_code", expected_version)
             community = self._get(Community, engagement.community_code, "community_code")
-            engagement.end(ended_on=ended_on, stamp=stamp)
+            engagement.finish(ended_on=ended_on, stamp=stamp)
             community.end_service(engagement_code=code, stamp=stamp)
             return [engagement, community]
         return self._run("end_engagement", work, idempotency_key=idempotency_key, stamp=stamp)
