@@ -8,7 +8,7 @@ Every event carries ``occurred_on`` (the business date), the library's recorded
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID, uuid5
 
@@ -36,7 +36,7 @@ class Stamp:
     source: Source | None = None
 
     def __post_init__(self) -> None:
-        if not isinstance(self.occurred_on, date):
+        if not isinstance(self.occurred_on, date) or isinstance(self.occurred_on, datetime):
             raise ValidationError("occurred_on", "date", "must be a date (YYYY-MM-DD)")
         if not isinstance(self.actor, Actor):
             raise ValidationError("actor", "required", "the acting user is required")

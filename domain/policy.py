@@ -12,7 +12,7 @@ from datetime import date
 
 from domain.base import LedgerAggregate, Stamp
 from domain.errors import RuleViolation, ValidationError
-from domain.values import check_code, check_text
+from domain.values import check_code, check_date, check_text
 
 REGISTRY_CODE = "policy-registry"
 
@@ -46,6 +46,7 @@ class PolicyRegistry(LedgerAggregate):
     def adopt(self, *, pack_id: str, version: str, effective_from: date, content: dict, stamp: Stamp) -> None:
         pack_id = check_code(pack_id, "pack_id")
         version = check_text(version, "version", max_len=20)
+        check_date(effective_from, "effective_from")  # compared with business dates on every lookup
         if not isinstance(content, dict) or not content:
             raise ValidationError("content", "required", "a pack needs its content")
         if any(a[0] == pack_id and a[1] == version for a in self.adoptions):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 
@@ -148,12 +148,15 @@ def check_money(value: Decimal | str | int, field: str, *, allow_zero: bool = Tr
 
 
 def check_date(value: date, field: str) -> date:
-    if not isinstance(value, date):
+    # A datetime is a date subclass but would be stored (and compared) as a datetime.
+    if not isinstance(value, date) or isinstance(value, datetime):
         raise ValidationError(field, "date", "must be a date (YYYY-MM-DD)")
     return value
 
 
 def check_order(earlier: date, later: date, earlier_field: str, later_field: str) -> None:
+    check_date(earlier, earlier_field)
+    check_date(later, later_field)
     if later < earlier:
         raise ValidationError(later_field, "date_order", f"must not be before {earlier_field} ({earlier.isoformat()})")
 
