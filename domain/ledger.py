@@ -35,13 +35,27 @@ class BlacklistView(Protocol):
         """(is the provider blacklisted, ledger position the answer is as of)."""
 
 
+class RatingCalculator(Protocol):
+    """Computes a rating cycle's result from the ledger up to a position (a port:
+    the ratings projection implements it; numpy stays out of the domain)."""
+
+    def compute(self, cycle_code: str, upto: int) -> dict:
+        """kwargs of RatingCycle.record_result except stamp (results, cut_points, method,
+        digest, cycle_version, previous_cycle, previous_cut_points); position is ``upto``."""
+
+    def republication(self, cycle_code: str, upto: int) -> dict:
+        """kwargs of RatingCycle.republish except stamp and position (changed, digest)."""
+
+
 class Ledger(LedgerCore):
     name = "taizhang"  # PostgreSQL table taizhang_events; SQLite uses stored_events
 
     def __init__(self, database_url: str = "sqlite:///taizhang.db", env: dict | None = None,
-                 blacklist: BlacklistView | None = None, pack_id: str = DEFAULT_PACK) -> None:
+                 blacklist: BlacklistView | None = None, pack_id: str = DEFAULT_PACK,
+                 ratings: RatingCalculator | None = None) -> None:
         super().__init__(database_url, env)
         self.blacklist = blacklist
+        self.ratings = ratings
         self.pack_id = pack_id
 
     # --- generic shapes ---------------------------------------------------------
@@ -225,6 +239,38 @@ class Ledger(LedgerCore):
 
     def cycle_command(self, method: str, code: str, *, stamp: Stamp, idempotency_key: str | None = None,
                       expected_version: int | None = None, **kwargs: Any) -> CommandResult:
-        """open, correct_score, close."""
+        """open, correct_score, close, publish, file_objection, decide_objection."""
         return self._update(method, RatingCycle, code, method, stamp, idempotency_key, expected_version,
                             "cycle_code", **kwargs)
+
+    def _calculator(self, calculator: RatingCalculator | None) -> RatingCalculator:
+        found = calculator or self.ratings
+        if found is None:
+            raise RuleViolation("calculator", "configured", "no ratings calculator is configured for this ledger")
+        if self._batch is not None:
+            self.flush()  # the calculator reads the stored log: pending events must be in it
+        return found
+
+    def compute_result(self, code: str, *, stamp: Stamp, calculator: RatingCalculator | None = None,
+                       idempotency_key: str | None = None, expected_version: int | None = None) -> CommandResult:
+        """Compute a closed cycle's result from the ledger as it stands and record it."""
+        calc = self._calculator(calculator)
+
+        def work() -> list:
+            cycle = self._get(RatingCycle, code, "cycle_code", expected_version)
+            upto = self.max_position()
+            cycle.record_result(**calc.compute(code, upto), position=upto, stamp=stamp)
+            return [cycle]
+        return self._run("compute_result", work, idempotency_key=idempotency_key, stamp=stamp)
+
+    def republish(self, code: str, *, stamp: Stamp, calculator: RatingCalculator | None = None,
+                  idempotency_key: str | None = None, expected_version: int | None = None) -> CommandResult:
+        """Publish again with the rows changed by upheld objections (the first publication stays)."""
+        calc = self._calculator(calculator)
+
+        def work() -> list:
+            cycle = self._get(RatingCycle, code, "cycle_code", expected_version)
+            upto = self.max_position()
+            cycle.republish(**calc.republication(code, upto), position=upto, stamp=stamp)
+            return [cycle]
+        return self._run("republish", work, idempotency_key=idempotency_key, stamp=stamp)

@@ -41,6 +41,7 @@ class Provider(LedgerAggregate):
     class Commended(LedgerAggregate.Event):
         reason: str
         points: float
+        cycle_code: str | None  # the rating cycle it rewards, if any
 
     class Sanctioned(LedgerAggregate.Event):
         kind: str
@@ -100,9 +101,10 @@ class Provider(LedgerAggregate):
             clean[key] = check_text(value, f"changes.{key}")
         self._trigger(self.ProfileAmended, stamp, changes=clean)
 
-    def commend(self, *, reason: str, points: float, stamp: Stamp) -> None:
+    def commend(self, *, reason: str, points: float, stamp: Stamp, cycle_code: str | None = None) -> None:
         self._trigger(self.Commended, stamp, reason=check_text(reason, "reason"),
-                      points=check_number(points, "points", minimum=0, maximum=10, strict=True))
+                      points=check_number(points, "points", minimum=0, maximum=10, strict=True),
+                      cycle_code=cycle_code)
 
     def sanction(self, *, kind: str, reason: str, stamp: Stamp, fatal: bool = False,
                  cycle_code: str | None = None) -> None:
