@@ -12,7 +12,7 @@ from datetime import date
 
 from domain.base import LedgerAggregate, Stamp
 from domain.errors import RuleViolation, ValidationError
-from domain.values import check_code, check_date, check_text
+from domain.values import check_code, check_count, check_date, check_number, check_text
 
 REGISTRY_CODE = "policy-registry"
 
@@ -20,6 +20,39 @@ REGISTRY_CODE = "policy-registry"
 def pack_digest(content: dict) -> str:
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def check_pack_content(content: dict) -> dict:
+    """Plain JSON (what a replay will see), and the parts the Ledger reads well formed:
+    a malformed sheet or exit section would otherwise break every later command that
+    looks up the pack in force."""
+    try:
+        content = json.loads(json.dumps(content, allow_nan=False))
+    except (TypeError, ValueError):
+        raise ValidationError("content", "json", "must be plain JSON (objects, lists, text, finite numbers)") from None
+    sheet = content.get("assessment_sheet")
+    if sheet is not None:
+        sections = sheet.get("sections") if isinstance(sheet, dict) else None
+        if not isinstance(sections, dict) or not sections:
+            raise ValidationError("content.assessment_sheet.sections", "required", "a sheet needs its sections")
+        for name, maximum in sections.items():
+            check_number(maximum, f"content.assessment_sheet.sections.{name}", strict=True)
+        vetoes = sheet.get("veto_items")
+        if not isinstance(vetoes, list) or not all(isinstance(v, str) for v in vetoes):
+            raise ValidationError("content.assessment_sheet.veto_items", "required", "must be a list of item codes")
+        grades = sheet.get("grades", [])
+        if not isinstance(grades, list) or not all(
+                isinstance(g, list) and len(g) == 2 and isinstance(g[1], str) for g in grades):
+            raise ValidationError("content.assessment_sheet.grades", "grades", "must be [[floor, name], ...]")
+        for g in grades:
+            check_number(g[0], "content.assessment_sheet.grades")
+    exit_rules = content.get("exit")
+    if exit_rules is not None:
+        if not isinstance(exit_rules, dict) or set(exit_rules) - {"notice_months", "handover_days"}:
+            raise ValidationError("content.exit", "exit_rules", "only notice_months and handover_days")
+        for name, value in exit_rules.items():
+            check_count(value, f"content.exit.{name}")
+    return content
 
 
 class PolicyRegistry(LedgerAggregate):
@@ -49,6 +82,7 @@ class PolicyRegistry(LedgerAggregate):
         check_date(effective_from, "effective_from")  # compared with business dates on every lookup
         if not isinstance(content, dict) or not content:
             raise ValidationError("content", "required", "a pack needs its content")
+        content = check_pack_content(content)
         if any(a[0] == pack_id and a[1] == version for a in self.adoptions):
             raise RuleViolation("version", "adopt_once", f"{pack_id} {version} is already adopted")
         self._trigger(self.PackAdopted, stamp, pack_id=pack_id, version=version, effective_from=effective_from,
