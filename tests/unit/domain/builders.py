@@ -131,6 +131,25 @@ def get(ledger: Ledger, cls: type, code: str) -> Any:
     return ledger.repository.get(aggregate_id(cls.KIND, code))
 
 
+# Without fast-forwarding, the repository caches the very objects the commands
+# changed (not copies rebuilt from the store): what "in memory" means below.
+IN_MEMORY_ENV = {"AGGREGATE_CACHE_MAXSIZE": "1000", "AGGREGATE_CACHE_FASTFORWARD": "n"}
+
+
+def in_memory(ledger: Ledger, agg_id: Any) -> Any:
+    return ledger.repository.cache.get(agg_id)
+
+
+def reloaded(ledger: Ledger, agg_id: Any) -> Any:
+    """Rebuilt from the stored events, bypassing the cache (a version is never cached)."""
+    version = ledger.repository.event_store.get(agg_id, desc=True, limit=1)
+    return ledger.repository.get(agg_id, version=next(iter(version)).originator_version)
+
+
+def state(aggregate: Any) -> dict:
+    return {k: v for k, v in vars(aggregate).items() if k != "_pending_events"}
+
+
 class FakeBlacklist:
     """The BlacklistView port: ``listed`` providers are on the blacklist as of ``position``."""
 
