@@ -172,14 +172,17 @@ def shrink_rates(successes, trials, groups=None):
     x, n = _counts(successes, trials)
     if x.ndim != 1 or x.shape != n.shape:
         raise ValueError("successes and trials must be 1-D of equal length")
-    g = np.zeros(x.shape, dtype=np.int64) if groups is None else np.asarray(groups)
-    if g.shape != x.shape:
-        raise ValueError("groups must have the same shape as successes")
     mean = np.empty_like(x)
     strength = np.empty_like(x)
-    for label in np.unique(g):
-        rows = g == label
-        mean[rows], strength[rows] = _fit_group(x[rows], n[rows])
+    if groups is None:
+        mean[:], strength[:] = _fit_group(x, n)
+    else:
+        g = np.asarray(groups)
+        if g.shape != x.shape:
+            raise ValueError("groups must have the same shape as successes")
+        for label in np.unique(g):
+            rows = g == label
+            mean[rows], strength[rows] = _fit_group(x[rows], n[rows])
     with np.errstate(invalid="ignore", divide="ignore"):
         shrunk = (x + strength * mean) / (n + strength)
     rates = np.where(np.isinf(strength) | (n == 0), mean, shrunk)
