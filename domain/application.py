@@ -19,6 +19,7 @@ from domain.base import LedgerAggregate, Stamp, aggregate_id
 from domain.errors import ConflictError, NotFoundError, RuleViolation
 from domain.idempotency import IdempotencyRecord
 from domain.store import parse_database_url
+from domain.values import check_text
 
 
 class DateAsISO(Transcoding):
@@ -97,6 +98,10 @@ class LedgerCore(Application):
     def _run(self, command: str, work: Callable[[], list[LedgerAggregate]], *,
              idempotency_key: str | None = None, stamp: Stamp | None = None) -> CommandResult:
         if idempotency_key:
+            # Check the key before work(): in a batch, work() changes the batched aggregates
+            # themselves, so a refusal after it would leave the command's events to be flushed.
+            # Normalised here as the record normalises it, so " k" replays the result of "k".
+            idempotency_key = check_text(idempotency_key, "idempotency_key", max_len=200)
             previous = self._idempotent_result(idempotency_key)
             if previous is not None:
                 return previous
