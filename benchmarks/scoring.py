@@ -9,7 +9,7 @@ The plain-Python pipeline uses lists only, with the same algorithms: the
 same weighted re-normalisation, and an exact k-means DP with the same
 divide-and-conquer optimisation (O(k n log n)), so the ratio measures numpy
 against the interpreter, not a better algorithm against a worse one. When
-``--python-providers`` is below N, each Python step is timed at that size
+``--python-providers`` is set below N (default: N, no scaling), each Python step is timed at that size
 and scaled to N: linear steps linearly, sorting and k-means by n log n. The
 printout says so.
 
@@ -222,12 +222,12 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--providers", type=int, default=200_000)
     ap.add_argument("--python-providers", type=int, default=None,
-                    help="size for the plain-Python timing (default: min(N, 50,000)), scaled to N")
+                    help="size for the plain-Python timing (default: N), scaled to N")
     ap.add_argument("--continuous", action="store_true",
                     help="unrounded department scores (default: 0.1-point scores as on score sheets)")
     args = ap.parse_args(argv)
     n = args.providers
-    n_py = min(n, args.python_providers or 50_000)
+    n_py = min(n, args.python_providers or n)
 
     scores, satisfied, respondents = make_data(n, continuous=args.continuous)
     np_time = best_of(lambda: numpy_pipeline(scores, satisfied, respondents))
