@@ -1,0 +1,163 @@
+"""The projection base class: a read model is a function of the event log.
+
+A projection declares its ``name``, ``version`` (bump it to rebuild), its
+SQLAlchemy Core tables in its own ``MetaData`` and the events it handles, with
+``@on(EventClass, …)`` on a method taking one :class:`~projections.records.Record`.
+The runner hands it batches of records and commits its writes together with its
+tracking position, so it never sees an event twice and never misses one.
+
+Handlers queue their writes on ``self.out`` (a :class:`Writer`); the runner
+flushes them at the end of the batch as executemany statements, in order. A
+projection may also keep in-memory state across batches (rebuilding from zero
+then needs no reads at all): it must be restorable by :meth:`Projection.load`,
+because after any error the runner throws the instance away and starts a new
+one from what was committed.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, ClassVar, Sequence
+
+from sqlalchemy import MetaData, Table
+from sqlalchemy.engine import Connection
+
+from projections.records import Record, topic_of
+
+
+def on(*event_classes: type) -> Callable:
+    """Mark a method as the handler of these event classes."""
+    def mark(fn: Callable) -> Callable:
+        fn._handles = tuple(topic_of(c) for c in event_classes)  # type: ignore[attr-defined]
+        return fn
+    return mark
+
+
+class Writer:
+    """Ordered, buffered writes: consecutive operations with the same statement go out as one executemany."""
+
+    def __init__(self, dialect: str) -> None:
+        self.dialect = dialect
+        self.ops: list[tuple[str, tuple]] = []
+        self._sql: dict[tuple, str] = {}
+
+    def _ph(self, n: int) -> str:
+        return ", ".join(["?" if self.dialect == "sqlite" else "%s"] * n)
+
+    def insert(self, table: Table, values: tuple) -> None:
+        key = ("insert", table.name)
+        sql = self._sql.get(key)
+        if sql is None:
+            cols = ", ".join(c.name for c in table.columns)
+            sql = self._sql[key] = f"INSERT INTO {table.name} ({cols}) VALUES ({self._ph(len(table.columns))})"
+        self.ops.append((sql, values))
+
+    def upsert(self, table: Table, values: tuple) -> None:
+        """Insert, or replace every non-key column of the row with the same primary key."""
+        key = ("upsert", table.name)
+        sql = self._sql.get(key)
+        if sql is None:
+            cols = [c.name for c in table.columns]
+            pk = [c.name for c in table.primary_key.columns]
+            sets = ", ".join(f"{c} = excluded.{c}" for c in cols if c not in pk)
+            sql = self._sql[key] = (f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({self._ph(len(cols))}) "
+                                    f"ON CONFLICT ({', '.join(pk)}) DO " + (f"UPDATE SET {sets}" if sets else "NOTHING"))
+        self.ops.append((sql, values))
+
+    def add(self, table: Table, values: tuple, counters: Sequence[str]) -> None:
+        """Insert, or add the ``counters`` columns onto the existing row (other columns keep their values)."""
+        key = ("add", table.name, tuple(counters))
+        sql = self._sql.get(key)
+        if sql is None:
+            cols = [c.name for c in table.columns]
+            pk = [c.name for c in table.primary_key.columns]
+            sets = ", ".join(f"{c} = {table.name}.{c} + excluded.{c}" for c in counters)
+            sql = self._sql[key] = (f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({self._ph(len(cols))}) "
+                                    f"ON CONFLICT ({', '.join(pk)}) DO UPDATE SET {sets}")
+        self.ops.append((sql, values))
+
+    def update(self, table: Table, key: dict[str, Any], changes: dict[str, Any]) -> None:
+        ph = "?" if self.dialect == "sqlite" else "%s"
+        sets = ", ".join(f"{c} = {ph}" for c in changes)
+        where = " AND ".join(f"{c} = {ph}" for c in key)
+        self.ops.append((f"UPDATE {table.name} SET {sets} WHERE {where}", (*changes.values(), *key.values())))
+
+    def flush(self, conn: Connection) -> int:
+        """Send the queued writes in order; returns how many rows were written."""
+        ops, self.ops = self.ops, []
+        if not ops:
+            return 0
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        i, n = 0, len(ops)
+        while i < n:
+            sql = ops[i][0]
+            j = i + 1
+            while j < n and ops[j][0] == sql:
+                j += 1
+            if j - i == 1:
+                cursor.execute(sql, ops[i][1])
+            else:
+                cursor.executemany(sql, [params for _, params in ops[i:j]])
+            i = j
+        cursor.close()
+        return n
+
+
+class Projection:
+    """Base class of every read model (see the module docstring)."""
+
+    name: ClassVar[str] = ""
+    version: ClassVar[int] = 1
+    metadata: ClassVar[MetaData]
+    # Whether "effective on date D" (events whose occurred_on ≤ D) is meaningful for it.
+    business_time: ClassVar[bool] = True
+    _handler_names: ClassVar[dict[str, str]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        handlers: dict[str, str] = {}
+        for klass in reversed(cls.__mro__):
+            for attr, fn in vars(klass).items():
+                for topic in getattr(fn, "_handles", ()):
+                    handlers[topic] = attr
+        cls._handler_names = handlers
+
+    @classmethod
+    def topics(cls) -> tuple[str, ...]:
+        return tuple(sorted(cls._handler_names))
+
+    @classmethod
+    def tables(cls) -> list[Table]:
+        return list(cls.metadata.sorted_tables)
+
+    def __init__(self, dialect: str = "sqlite", source: Any = None) -> None:
+        self.dialect = dialect
+        self.source = source  # an EventSource for look-backs (projections.source)
+        self.out = Writer(dialect)
+        self.conn: Connection | None = None
+        self._dispatch = {t: getattr(self, n) for t, n in self._handler_names.items()}
+
+    # --- the runner calls these -----------------------------------------------------------
+    def load(self, conn: Connection) -> None:
+        """Restore in-memory state from the committed tables (after a start or an error)."""
+
+    def apply_batch(self, conn: Connection, events: list[Record]) -> None:
+        """Apply a batch (in position order, only this projection's topics) and queue/flush the writes."""
+        self.conn = conn
+        dispatch = self._dispatch
+        for event in events:
+            dispatch[event.topic](event)
+        self.before_flush()
+        self.out.flush(conn)
+        self.conn = None
+
+    def before_flush(self) -> None:
+        """Queue the writes of state accumulated over the batch (aggregates, dirty rows)."""
+
+    # --- helpers for handlers -------------------------------------------------------------
+    def flush_now(self) -> None:
+        """Send queued writes before reading the tables back (rare paths: corrections)."""
+        if self.conn is not None:
+            self.out.flush(self.conn)
+
+    def lookup(self, originator_id: str, version: int) -> Record | None:
+        return self.source.get(originator_id, version) if self.source is not None else None

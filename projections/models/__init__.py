@@ -1,0 +1,1 @@
+"""The read models of the ledger, one module each (listed in projections.registry)."""

@@ -1,0 +1,130 @@
+"""Monthly inspections (每月巡查) and quarterly joint assessments (每季度联合考核) per community.
+
+One row per record, keyed by (community, event version), with corrections and
+withdrawals applied; the queries group them per quarter. A correction that
+changes points or vetoes without giving the new total or grade gets them
+recomputed with the assessment sheet of the policy pack in force on the
+correction's business date (the default sheet when no pack carries one)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Column, Float, Integer, MetaData, String, Table, Text
+
+from domain.community import Community
+from domain.sheet import DEFAULT_SHEET, AssessmentSheet
+from projections.base import on
+from projections.models._records import CommunityRecords, topic
+from projections.models._support import PackAware, packs_table
+from projections.records import Record, canonical_json
+
+metadata = MetaData()
+
+inspections = Table(
+    "inspections", metadata,
+    Column("community_code", String(64), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("month", String(7), nullable=False),
+    Column("quarter", String(7), nullable=False),
+    Column("passed", Boolean, nullable=False),
+    Column("items", Integer, nullable=False),
+    Column("failed_items", Text, nullable=False),  # sorted, comma-separated
+    Column("provider_uscc", String(18)),
+    Column("inspected_on", String(10), nullable=False),
+    Column("corrected", Boolean, nullable=False),
+    Column("withdrawn", Boolean, nullable=False),
+)
+
+assessments = Table(
+    "assessments", metadata,
+    Column("community_code", String(64), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("quarter", String(7), nullable=False),
+    Column("points", Text, nullable=False),  # canonical JSON: section → points
+    Column("total", Float, nullable=False),
+    Column("grade", String(20), nullable=False),
+    Column("vetoes", Text, nullable=False),  # sorted, comma-separated
+    Column("provider_uscc", String(18)),
+    Column("assessed_on", String(10), nullable=False),
+    Column("corrected", Boolean, nullable=False),
+    Column("withdrawn", Boolean, nullable=False),
+)
+
+packs = packs_table(metadata, "assessments")
+
+
+def month_quarter(month: str) -> str:
+    return f"{month[:4]}-Q{(int(month[5:7]) + 2) // 3}"
+
+
+def _fix_inspection(_projection, row: dict, fields: dict, _day: str) -> dict:
+    changes: dict = {}
+    if "month" in fields:
+        changes["month"], changes["quarter"] = fields["month"], month_quarter(fields["month"])
+    if "items" in fields:
+        items = fields["items"]
+        changes["items"] = len(items)
+        changes["failed_items"] = ",".join(sorted(k for k, v in items.items() if not v))
+        changes["passed"] = all(items.values())
+    elif "passed" in fields:
+        changes["passed"] = bool(fields["passed"])
+    return changes
+
+
+def _fix_assessment(projection: AssessmentsProjection, row: dict, fields: dict, day: str) -> dict:
+    changes: dict = {}
+    points = fields.get("points")
+    vetoes = fields.get("vetoes")
+    if "quarter" in fields:
+        changes["quarter"] = fields["quarter"]
+    if points is not None:
+        changes["points"] = canonical_json(points)
+    if vetoes is not None:
+        changes["vetoes"] = ",".join(sorted(set(vetoes)))
+    if "total" in fields:
+        changes["total"] = float(fields["total"])
+    elif points is not None:
+        changes["total"] = round(sum(float(v) for v in points.values()), 2)
+    if "grade" in fields:
+        changes["grade"] = fields["grade"]
+    elif points is not None or vetoes is not None or "total" in fields:
+        total = changes.get("total", row["total"])
+        vetoed = bool(changes.get("vetoes", row["vetoes"]))
+        changes["grade"] = projection.sheet_on(day).grade(total, vetoed)
+    return changes
+
+
+class AssessmentsProjection(CommunityRecords, PackAware):
+    name = "assessments"
+    version = 1
+    metadata = metadata
+    packs = packs
+    correctable = {
+        topic(Community.InspectionRecorded): (inspections, _fix_inspection),
+        topic(Community.AssessmentRecorded): (assessments, _fix_assessment),
+    }
+
+    def sheet_on(self, day: str) -> AssessmentSheet:
+        content = self.pack_on(day).get("assessment_sheet")
+        if not content:
+            return DEFAULT_SHEET
+        return AssessmentSheet(sections=dict(content["sections"]), veto_items=tuple(content["veto_items"]),
+                               grades=tuple((g[0], g[1]) for g in content.get("grades", DEFAULT_SHEET.grades)))
+
+    @on(Community.InspectionRecorded)
+    def _inspection(self, e: Record) -> None:
+        s = e.state
+        items = s["items"]
+        month = s["month"]
+        failed = [k for k, v in items.items() if not v]
+        self.out.insert(inspections, (self.communities.code(e.originator_id), e.version, month,
+                                      f"{month[:4]}-Q{(int(month[5:7]) + 2) // 3}", s["passed"], len(items),
+                                      ",".join(sorted(failed)) if failed else "", s["provider_uscc"],
+                                      e.occurred_on, False, False))
+
+    @on(Community.AssessmentRecorded)
+    def _assessment(self, e: Record) -> None:
+        s = e.state
+        self.out.insert(assessments, (self.communities.code(e.originator_id), e.version, s["quarter"],
+                                      canonical_json(s["points"]), float(s["total"]), s["grade"],
+                                      ",".join(sorted(s["vetoes"])), s["provider_uscc"], e.occurred_on,
+                                      False, False))

@@ -1,0 +1,73 @@
+"""Residents' satisfaction (满意度) per survey: the rate and its Wilson 95 % interval
+(``scoring.wilson_interval``), and whether the survey counts for subsidy decisions
+(valid responses ≥ the pack's minimum share of households, 30 % by default)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Column, Float, Integer, MetaData, String, Table
+
+from domain.community import Community
+from projections.base import on
+from projections.models._records import CommunityRecords, topic
+from projections.models._support import PackAware, packs_table
+from projections.records import Record
+from scoring import wilson_interval
+
+DEFAULT_MIN_RESPONSE_SHARE = 0.3  # POLICIES.md [default]; a pack overrides it under satisfaction.min_response_share
+
+metadata = MetaData()
+
+surveys = Table(
+    "surveys", metadata,
+    Column("community_code", String(64), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("period", String(20), nullable=False),
+    Column("households", Integer, nullable=False),
+    Column("valid_responses", Integer, nullable=False),
+    Column("satisfied", Integer, nullable=False),
+    Column("rate", Float),
+    Column("wilson_low", Float),
+    Column("wilson_high", Float),
+    Column("counts", Boolean, nullable=False),
+    Column("provider_uscc", String(18)),
+    Column("surveyed_on", String(10), nullable=False),
+    Column("corrected", Boolean, nullable=False),
+    Column("withdrawn", Boolean, nullable=False),
+)
+
+packs = packs_table(metadata, "satisfaction")
+
+
+def figures(projection: SatisfactionProjection, households: int, valid: int, satisfied: int, day: str) -> dict:
+    """Rate, Wilson 95 % bounds (None without responses) and whether the survey counts."""
+    if valid > 0:
+        low, high = wilson_interval(satisfied, valid)
+        rate, low, high = satisfied / valid, float(low), float(high)
+    else:
+        rate = low = high = None
+    share = projection.pack_on(day).get("satisfaction", {}).get("min_response_share", DEFAULT_MIN_RESPONSE_SHARE)
+    return {"rate": rate, "wilson_low": low, "wilson_high": high, "counts": valid >= share * households}
+
+
+def _fix(projection: SatisfactionProjection, row: dict, fields: dict, _day: str) -> dict:
+    changes = {k: fields[k] for k in ("period", "households", "valid_responses", "satisfied") if k in fields}
+    merged = {**row, **changes}
+    changes.update(figures(projection, merged["households"], merged["valid_responses"], merged["satisfied"],
+                           row["surveyed_on"]))
+    return changes
+
+
+class SatisfactionProjection(CommunityRecords, PackAware):
+    name = "satisfaction"
+    version = 1
+    metadata = metadata
+    packs = packs
+    correctable = {topic(Community.SatisfactionSurveyed): (surveys, _fix)}
+
+    @on(Community.SatisfactionSurveyed)
+    def _surveyed(self, e: Record) -> None:
+        s = e.state
+        f = figures(self, s["households"], s["valid_responses"], s["satisfied"], e.occurred_on)
+        self.out.insert(surveys, (self.communities.code(e.originator_id), e.version, s["period"], s["households"],
+                                  s["valid_responses"], s["satisfied"], f["rate"], f["wilson_low"], f["wilson_high"],
+                                  f["counts"], s["provider_uscc"], e.occurred_on, False, False))

@@ -1,0 +1,232 @@
+"""The runner: catches projections up with the log in large batches, then follows it.
+
+Each batch is read once (plain SQL, topics of the running projections only),
+decoded once, and handed to every projection that handles some of it; each
+projection then commits its writes and its tracking row in one transaction.
+Following is polling (``interval``, 0.1 s by default) on both stores; the
+horizon (projections.source) keeps it exact on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Callable, Sequence
+
+from sqlalchemy import inspect
+
+from domain.store import parse_database_url
+from projections.base import Projection
+from projections.db import engine_for
+from projections.registry import resolve
+from projections.source import EventSource, union_topics
+from projections.tracking import Tracked, ensure_tracking, read_tracking, write_tracking
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int, int], None]  # (position reached, target position, events in the batch)
+
+
+def _classes(projections: Sequence[str | type[Projection]] | None) -> list[type[Projection]]:
+    if not projections:
+        return resolve()
+    return [p if isinstance(p, type) else resolve([p])[0] for p in projections]
+
+
+class Runner:
+    """Keeps the read models of ``target_url`` (default: the ledger's own database) up to date
+    with the event log at ``source_url``.
+
+    ``upto`` caps the position (as-of builds); ``effective_on`` (``YYYY-MM-DD``) keeps only events
+    whose business date is on or before it.
+    """
+
+    def __init__(self, source_url: str, target_url: str | None = None,
+                 projections: Sequence[str | type[Projection]] | None = None, *, batch_size: int = 20000,
+                 upto: int | None = None, effective_on: str | None = None, interval: float = 0.1) -> None:
+        self.source_url, self.target_url = source_url, target_url or source_url
+        self.classes = _classes(projections)
+        names = [c.name for c in self.classes]
+        if len(set(names)) != len(names):
+            raise ValueError("each projection may run once per runner")
+        self.batch_size, self.upto, self.effective_on, self.interval = batch_size, upto, effective_on, interval
+        self.engine = engine_for(self.target_url)
+        self.source = EventSource(source_url)
+        self.topics = union_topics(c.topics() for c in self.classes)
+        self.by_topic: dict[str, list[str]] = {}
+        for cls in self.classes:
+            for topic in cls.topics():
+                self.by_topic.setdefault(topic, []).append(cls.name)
+        self._lock = threading.RLock()
+        self._moved = threading.Condition(self._lock)
+        self._instances: dict[str, Projection | None] = {}
+        self._tracked: dict[str, Tracked] = {}
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+        self.last_error: BaseException | None = None
+        self.setup()
+
+    # --- set-up and reset -----------------------------------------------------------------------
+    def _ensure_schema(self) -> None:
+        config = parse_database_url(self.target_url)
+        schema = config.schema if config.kind == "postgresql" else None
+        if schema:
+            with self.engine.begin() as conn:
+                conn.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+
+    def setup(self) -> None:
+        """Create the tracking table; (re)build from zero any projection whose version changed or
+        whose tables are missing."""
+        with self._lock:
+            self._ensure_schema()
+            with self.engine.begin() as conn:
+                ensure_tracking(conn)
+                tracked = read_tracking(conn)
+                inspector = inspect(conn)
+                for cls in self.classes:
+                    row = tracked.get(cls.name)
+                    missing = any(not inspector.has_table(t.name) for t in cls.tables())
+                    if row is None or row.version != cls.version or missing:
+                        if row is not None:
+                            log.info("projection %s: version %s → %s or tables missing: rebuilding",
+                                     cls.name, row.version, cls.version)
+                        row = self._reset(conn, cls)
+                    self._tracked[cls.name] = row
+                    self._instances[cls.name] = None
+
+    def _reset(self, conn, cls: type[Projection]) -> Tracked:
+        cls.metadata.drop_all(conn, tables=cls.tables(), checkfirst=True)
+        cls.metadata.create_all(conn, tables=cls.tables())
+        row = Tracked(cls.name, cls.version, 0, 0)
+        write_tracking(conn, row)
+        return row
+
+    def reset(self, names: Sequence[str] | None = None) -> None:
+        """Empty the read models (all, or the named ones) and their tracking: the next catch-up rebuilds them."""
+        with self._lock:
+            chosen = [c for c in self.classes if not names or c.name in names]
+            with self.engine.begin() as conn:
+                for cls in chosen:
+                    self._tracked[cls.name] = self._reset(conn, cls)
+                    self._instances[cls.name] = None
+
+    # --- catching up ------------------------------------------------------------------------------------
+    def positions(self) -> dict[str, int]:
+        return {name: t.position for name, t in self._tracked.items()}
+
+    def position(self) -> int:
+        """The position every projection of this runner has reached."""
+        return min((t.position for t in self._tracked.values()), default=0)
+
+    def target(self) -> int:
+        horizon = self.source.horizon()
+        return horizon if self.upto is None else min(horizon, self.upto)
+
+    def _instance(self, cls: type[Projection]) -> Projection:
+        inst = self._instances.get(cls.name)
+        if inst is None:
+            inst = cls(self.engine.dialect.name, self.source)
+            with self.engine.connect() as conn:
+                inst.load(conn)
+            self._instances[cls.name] = inst
+        return inst
+
+    def catch_up(self, progress: Progress | None = None) -> int:
+        """Apply every settled event not yet applied; returns the position reached."""
+        with self._lock:
+            target = self.target()
+            while True:
+                lo = self.position()
+                if lo >= target:
+                    break
+                records = self.source.read(lo, target, self.batch_size, self.topics)
+                end = records[-1].position if len(records) == self.batch_size else target
+                self._apply(records, lo, end)
+                if progress is not None:
+                    progress(end, target, len(records))
+            return self.position()
+
+    def _apply(self, records: list, lo: int, end: int) -> None:
+        eff = self.effective_on
+        per: dict[str, list] = {c.name: [] for c in self.classes if self._tracked[c.name].position < end}
+        by_topic = self.by_topic
+        for r in records:
+            if eff is not None and r.state["occurred_on"]["_data_"] > eff:
+                continue
+            for name in by_topic[r.topic]:
+                bucket = per.get(name)
+                if bucket is not None:
+                    bucket.append(r)
+        for cls in self.classes:
+            events = per.get(cls.name)
+            if events is None:
+                continue
+            row = self._tracked[cls.name]
+            if row.position > lo:
+                events = [r for r in events if r.position > row.position]
+            self._commit(cls, events, end)
+
+    def _commit(self, cls: type[Projection], events: list, end: int) -> None:
+        row = self._tracked[cls.name]
+        inst = self._instance(cls)
+        new = Tracked(cls.name, cls.version, end, row.processed + len(events))
+        try:
+            with self.engine.begin() as conn:
+                inst.apply_batch(conn, events)
+                write_tracking(conn, new)
+        except BaseException:
+            # The transaction rolled back: forget the instance's in-memory state and reread the tracking.
+            self._instances[cls.name] = None
+            with self.engine.connect() as conn:
+                self._tracked[cls.name] = read_tracking(conn).get(cls.name, row)
+            raise
+        self._tracked[cls.name] = new
+        self._moved.notify_all()
+
+    # --- following --------------------------------------------------------------------------------------
+    def follow(self, stop: threading.Event | None = None, on_error: Callable[[BaseException], None] | None = None) -> None:
+        """Catch up, then poll every ``interval`` seconds until ``stop`` is set. A failing batch is
+        retried (with back-off) from the last committed position."""
+        stop = stop or self._stop
+        delay = self.interval
+        while not stop.is_set():
+            try:
+                self.catch_up()
+                delay = self.interval
+            except Exception as error:  # keep following: the batch is retried from committed state
+                self.last_error = error
+                log.exception("projection batch failed; retrying")
+                if on_error is not None:
+                    on_error(error)
+                delay = min(max(delay * 2, 0.2), 5.0)
+            stop.wait(delay)
+
+    def start(self) -> Runner:
+        """Follow in a background thread (in-process: demo, tests, the API)."""
+        if self._thread is None or not self._thread.is_alive():
+            self._stop.clear()
+            self._thread = threading.Thread(target=self.follow, name="taizhang-projections", daemon=True)
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+
+    def wait(self, position: int, timeout: float = 5.0) -> bool:
+        """Block until every projection has reached ``position`` (True) or the timeout passed (False)."""
+        with self._moved:
+            return self._moved.wait_for(lambda: self.position() >= position, timeout=timeout)
+
+    def close(self) -> None:
+        self.stop()
+        self.source.close()
+        self.engine.dispose()
+
+    def __enter__(self) -> Runner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
