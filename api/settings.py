@@ -22,3 +22,9 @@ class Settings(BaseSettings):
     person_keys_url: str = ""
     host: str = "127.0.0.1"
     port: int = 8000
+    # INSECURE, for the demo and local use only: trust an `X-Taizhang-User: user;role;org`
+    # header (and the web login's matching cookie) without any credential.
+    dev_auth: bool = True
+    # Bearer tokens: a TOML or JSON file of users with the SHA-256 of their token
+    # (see api/auth/tokens.py; `taizhang token` prints an entry).
+    auth_tokens_file: Path | None = None

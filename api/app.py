@@ -1,0 +1,88 @@
+"""The application factory: ``create_app(settings)`` builds everything; importing
+this module builds nothing.
+
+Routers are discovered: every module of ``api.routers`` with a ``router`` is
+served under ``/api/v1``, every module of ``api.web.pages`` with a ``router`` is
+served at the root (see ``api/web/__init__.py``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from contextlib import asynccontextmanager
+from typing import AsyncIterator
+
+from fastapi import APIRouter, FastAPI
+
+from domain.ledger import Ledger
+
+from api.auth import TokenStore
+from api.catalogue import build_catalogue
+from api.errors import install_error_handlers
+from api.settings import Settings
+
+API_PREFIX = "/api/v1"
+
+DESCRIPTION = """台账 Taizhang: the event-sourced ledger of property-service governance.
+
+* Commands are POSTs returning 201 with the new events' ledger positions, the versions
+  of the aggregates touched and an integrity receipt. Send `Idempotency-Key` (a retry
+  returns 200 with `Idempotent-Replayed: true`) and `If-Match` with the version from an
+  `ETag` (409 `conflict` when the aggregate has moved on).
+* Errors: `{"error": {"code", "field", "rule", "message"}}`; 422 malformed, 404 unknown,
+  409 refused by a rule or a version conflict, 401 no credentials, 403 role not allowed.
+* Auth: `Authorization: Bearer <token>`; in dev mode (insecure) `X-Taizhang-User: user;role;org`.
+"""
+
+
+def build_ledger(settings: Settings) -> Ledger:
+    """The Ledger this app writes to.
+
+    SEAM: when the projections' blacklist view and the integrity log's save
+    listener exist, they are attached here (``Ledger(blacklist=…)``,
+    ``ledger.save_listeners.append(…)``), so every command gets its receipt.
+    """
+    return Ledger(settings.database_url, pack_id=settings.pack_id)
+
+
+def discover_routers(package: str) -> list[APIRouter]:
+    """The ``router`` of every module in ``package``, by module name."""
+    pkg = importlib.import_module(package)
+    routers = []
+    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{package}.{info.name}")
+        router = getattr(module, "router", None)
+        if isinstance(router, APIRouter):
+            routers.append(router)
+    return routers
+
+
+def create_app(settings: Settings | None = None, *, ledger: Ledger | None = None) -> FastAPI:
+    """Build the app. ``ledger`` lets a caller (tests, the CLI) share one it already has."""
+    from api import web  # templates and pages: imported here, not at module import
+
+    settings = settings or Settings()
+    owns_ledger = ledger is None
+    ledger = ledger if ledger is not None else build_ledger(settings)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owns_ledger:
+            ledger.close()
+
+    app = FastAPI(title="台账 Taizhang", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
+                  docs_url="/docs", redoc_url=None, openapi_url=f"{API_PREFIX}/openapi.json")
+    app.state.settings = settings
+    app.state.ledger = ledger
+    app.state.tokens = TokenStore.load(settings.auth_tokens_file)
+    app.state.catalogue = build_catalogue(ledger)
+
+    install_error_handlers(app, html_handler=web.error_page)
+    for router in discover_routers("api.routers"):
+        app.include_router(router, prefix=API_PREFIX)
+    web.install(app)
+    return app

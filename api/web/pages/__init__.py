@@ -1,0 +1,1 @@
+"""Page routers: every module here with a ``router`` is served at the site root."""

@@ -1,0 +1,40 @@
+"""Providers and communities: lists from the catalogue, details from the aggregates."""
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+
+from domain.community import Community
+from domain.provider import Provider
+from domain.values import check_uscc
+
+from api.commands import load
+from api.deps import CatalogueDep, LedgerDep
+from api.routers.communities import community_out
+from api.routers.providers import provider_out
+from api.web.templating import PageReader, render
+
+router = APIRouter()
+
+
+@router.get("/providers")
+def providers(request: Request, user: PageReader, catalogue: CatalogueDep) -> Any:
+    return render(request, "providers.html", {"rows": catalogue.providers()}, user=user)
+
+
+@router.get("/providers/{uscc}")
+def provider(uscc: str, request: Request, user: PageReader, ledger: LedgerDep) -> Any:
+    p = provider_out(load(ledger, Provider, check_uscc(uscc), "uscc"))
+    return render(request, "provider.html", {"p": p}, user=user)
+
+
+@router.get("/communities")
+def communities(request: Request, user: PageReader, catalogue: CatalogueDep) -> Any:
+    return render(request, "communities.html", {"rows": catalogue.communities()}, user=user)
+
+
+@router.get("/communities/{code}")
+def community(code: str, request: Request, user: PageReader, ledger: LedgerDep) -> Any:
+    c = community_out(load(ledger, Community, code, "code"))
+    return render(request, "community.html", {"c": c, "recorded": request.query_params.get("recorded")},
+                  user=user)
