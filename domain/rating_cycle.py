@@ -258,6 +258,8 @@ class RatingCycle(LedgerAggregate):
                 score = check_number(score, "score", maximum=100)
             elif isinstance(stars, bool) or not isinstance(stars, int) or not 1 <= stars <= self.levels:
                 raise ValidationError("stars", "star_range", f"must be a whole number 1..{self.levels}")
+            elif self.results[objection["uscc"]][0] is None:
+                raise ValidationError("stars", "rated_only", "a provider that was not rated needs a department score, not stars")
         elif department is not None or score is not None or stars is not None:
             raise ValidationError("upheld", "no_remedy", "a rejected objection changes nothing")
         self._trigger(self.ObjectionDecided, stamp, objection_version=objection_version, upheld=bool(upheld),
