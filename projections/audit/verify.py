@@ -15,6 +15,8 @@ SHA-256("") as its root; sizes and indices must be non-negative ints.
 from __future__ import annotations
 
 import hashlib
+import struct
+import uuid
 from collections.abc import Sequence
 
 HASH_SIZE = 32
@@ -130,3 +132,62 @@ def verify_consistency(
     if sr != second_hash:
         raise ProofError("consistency proof does not lead to the new root")
     return True
+
+
+# --- the ledger's leaves: canonical bytes of one stored event -------------------
+#
+# Leaf format 1.  A leaf is RFC 9162's SHA-256(0x00 || data) over
+#
+#     data = 0x01                             format version
+#          || u64be(position)                 ledger position = notification id
+#          || originator_id                   the aggregate's UUID, 16 raw bytes
+#          || u64be(originator_version)
+#          || u32be(len(topic)) || topic      UTF-8
+#          || u32be(len(state)) || state      the stored bytes, exactly as recorded
+#
+# Every field is fixed-width or length-prefixed, so no two different events
+# share an encoding.  The position is part of the leaf on purpose: all "as of
+# position N" claims (projections, approvals that cite the blacklist position,
+# checkpoints) then rest on authenticated positions, and a renumbering of the
+# event table (a dump restored with other ids, a VACUUM that moves rowids)
+# shows up as tampering instead of silently shifting history.  PostgreSQL may
+# leave gaps in notification ids (rolled-back sequence values): a gap is no
+# event and has no leaf, so leaf index and position can differ; the position in
+# the leaf says which is which.  The state is hashed as stored (JSON written by
+# eventsourcing's transcoder), never re-serialised: what is proved is the row.
+
+LEAF_FORMAT = 1
+
+
+def _uuid_bytes(originator_id: object) -> bytes:
+    if isinstance(originator_id, (bytes, bytearray)) and len(originator_id) == 16:
+        return bytes(originator_id)
+    if isinstance(originator_id, uuid.UUID):
+        return originator_id.bytes
+    try:  # the SQLite recorder stores 32 hex digits, PostgreSQL a uuid
+        return uuid.UUID(str(originator_id)).bytes
+    except ValueError:
+        raise ProofError(f"originator id {originator_id!r} is not a UUID") from None
+
+
+def event_leaf_data(position: int, originator_id: object, originator_version: int,
+                    topic: str, state: bytes) -> bytes:
+    """Canonical bytes of one stored event (leaf format 1, see above)."""
+    topic_b = topic.encode("utf-8")
+    state_b = bytes(state)
+    if not 0 <= position < 2**64 or not 0 <= originator_version < 2**64:
+        raise ProofError("position and version must fit in 64 bits")
+    if len(topic_b) >= 2**32 or len(state_b) >= 2**32:
+        raise ProofError("topic and state must be shorter than 4 GiB")
+    return b"".join((
+        b"\x01", struct.pack(">Q", position), _uuid_bytes(originator_id),
+        struct.pack(">QI", originator_version, len(topic_b)), topic_b,
+        struct.pack(">I", len(state_b)), state_b,
+    ))
+
+
+def event_leaf_hash(position: int, originator_id: object, originator_version: int,
+                    topic: str, state: bytes) -> bytes:
+    """RFC 9162 leaf hash of one stored event."""
+    data = event_leaf_data(position, originator_id, originator_version, topic, state)
+    return hashlib.sha256(b"\x00" + data).digest()

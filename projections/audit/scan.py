@@ -1,0 +1,267 @@
+"""``taizhang audit verify``: recompute the tree from the stored events and compare.
+
+Three comparisons, in one read snapshot:
+
+1. events against the stored leaves, in notification order: an event whose
+   leaf hash differs (altered, or swapped with another), a logged position
+   with no event (deleted), an event at a position the log never saw
+   (inserted into the logged range), events beyond the log (unlogged: forged,
+   or written by a ledger without the integrity recorder);
+2. the stored interior nodes against the hashes of the stored leaves;
+3. every stored checkpoint: its signature (with the pinned verifier key),
+   and its root against the tree recomputed from the events.
+
+The first bad position is exact for (1); for a log rewritten consistently
+with altered events, (3) bounds it to the leaves after the last checkpoint
+that still matches.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from array import array
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from typing import Any
+from uuid import UUID
+
+from projections.audit.checkpoint import CheckpointError
+from projections.audit.log import IntegrityLog, b64
+from projections.audit.merkle import fold, perfect_cover, root_from_leaf_hashes
+from projections.audit.notary import Notary
+from projections.audit.verify import ProofError, event_leaf_hash
+
+EVENT_KINDS = ("altered", "missing", "inserted", "unlogged", "log_damaged")
+
+
+@dataclass
+class Finding:
+    kind: str  # altered | missing | inserted | unlogged | log_damaged | node | checkpoint
+    message: str
+    position: int | None = None
+    leaf_index: int | None = None
+    event: dict | None = None  # aggregate_id, version, topic of the event now at that position
+
+
+@dataclass
+class VerifyReport:
+    tree_size: int = 0
+    last_position: int = 0
+    events: int = 0
+    adopted: int = 0
+    checkpoints: int = 0
+    key_pinned: bool = False
+    findings: list[Finding] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+    @property
+    def first_bad_position(self) -> int | None:
+        exact = [f.position for f in self.findings if f.kind in EVENT_KINDS and f.position is not None]
+        if exact:
+            return min(exact)
+        ranged = [f.position for f in self.findings if f.position is not None]
+        return min(ranged) if ranged else None
+
+    def add(self, finding: Finding, keep: int = 50) -> None:
+        self.counts[finding.kind] = self.counts.get(finding.kind, 0) + 1
+        if self.counts[finding.kind] <= keep:
+            self.findings.append(finding)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "first_bad_position": self.first_bad_position, "tree_size": self.tree_size,
+                "last_position": self.last_position, "events": self.events, "adopted": self.adopted,
+                "checkpoints": self.checkpoints, "key_pinned": self.key_pinned, "counts": self.counts,
+                "findings": [asdict(f) for f in self.findings]}
+
+
+def _identity(originator_id: Any, version: int, topic: str) -> dict:
+    try:
+        agg = str(UUID(str(originator_id)))
+    except ValueError:
+        agg = str(originator_id)
+    return {"aggregate_id": agg, "version": version, "topic": topic}
+
+
+@contextmanager
+def _snapshot(log: IntegrityLog) -> Iterator[Any]:
+    """A raw DB-API connection in one read snapshot (streaming cursors, no ORM rows)."""
+    raw = log.engine.raw_connection()
+    conn = raw.dbapi_connection
+    try:
+        if log.d.pg:
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        else:
+            conn.execute("BEGIN")
+        yield conn
+    finally:
+        raw.rollback()
+        raw.close()
+
+
+def _stream(conn: Any, log: IntegrityLog, name: str, sql: str) -> Iterator[tuple]:
+    if log.d.pg:
+        cur = conn.cursor(name=name)  # server-side: rows arrive in batches
+        cur.itersize = 20000
+        cur.execute(sql)
+    else:
+        cur = conn.cursor()
+        cur.execute(sql)
+    while batch := cur.fetchmany(20000):
+        yield from batch
+    cur.close()
+
+
+def _parents(level: bytearray) -> bytearray:
+    out, mv, sha = bytearray(), memoryview(level), hashlib.sha256
+    for off in range(0, len(level) - 63, 64):
+        h = sha(b"\x01")
+        h.update(mv[off:off + 64])
+        out += h.digest()
+    return out
+
+
+def verify_database(log: IntegrityLog, notary: Notary | None = None, vkey: str | None = None) -> VerifyReport:
+    report = VerifyReport()
+    log.setup()
+    d = log.d
+    with _snapshot(log) as conn:
+        cur = conn.cursor()
+        cur.execute(f"SELECT size, last_position FROM {d.table('merkle_state')} WHERE id = 1")
+        report.tree_size, report.last_position = (int(x) for x in cur.fetchone())
+        events = _stream(conn, log, "ev", f"SELECT {d.position}, originator_id, originator_version, topic, state "
+                                          f"FROM {d.events} ORDER BY {d.position}") if log._events_table_exists() \
+            else iter(())
+        leaves = _stream(conn, log, "lf", f"SELECT l.idx, l.position, l.adopted, n.hash FROM {d.table('merkle_leaves')} l "
+                                          f"LEFT JOIN {d.table('merkle_nodes')} n ON n.level = 0 AND n.idx = l.idx "
+                                          "ORDER BY l.idx")
+        stored, recomputed, positions = _compare_events(report, events, leaves)
+        nodes = _stream(conn, log, "nd", f"SELECT level, idx, hash FROM {d.table('merkle_nodes')} "
+                                         "WHERE level > 0 ORDER BY level, idx")
+        levels = _compare_nodes(report, stored, nodes, positions)
+    if notary is not None:
+        _compare_checkpoints(report, notary, vkey, levels, recomputed, positions)
+    return report
+
+
+def _compare_events(report: VerifyReport, events: Iterator[tuple], leaves: Iterator[tuple]
+                    ) -> tuple[bytearray, bytearray, array]:
+    stored, recomputed, positions = bytearray(), bytearray(), array("q")
+    ev, expected = next(events, None), 0
+    for idx, lpos, adopted, lhash in leaves:
+        report.adopted += bool(adopted)
+        if idx != expected or lhash is None:
+            report.add(Finding("log_damaged", f"leaf {expected}: leaf row or leaf hash missing in the log",
+                               lpos, expected))
+            expected = idx
+        expected += 1
+        stored += bytes(lhash) if lhash is not None else bytes(32)
+        positions.append(lpos)
+        while ev is not None and ev[0] < lpos:  # an event the log never saw, inside the logged range
+            report.events += 1
+            recomputed += event_leaf_hash(*ev)
+            report.add(Finding("inserted", f"position {ev[0]}: event not in the integrity log (inserted)",
+                               ev[0], None, _identity(*ev[1:4])))
+            ev = next(events, None)
+        if ev is None or ev[0] > lpos:
+            report.add(Finding("missing", f"position {lpos}: logged event (leaf {idx}) is missing", lpos, idx))
+            continue
+        report.events += 1
+        h = event_leaf_hash(*ev)
+        recomputed += h
+        if lhash is None or h != bytes(lhash):
+            report.add(Finding("altered", f"position {lpos}: event differs from the logged leaf {idx}",
+                               lpos, idx, _identity(*ev[1:4])))
+        ev = next(events, None)
+    while ev is not None:
+        report.events += 1
+        report.add(Finding("unlogged", f"position {ev[0]}: event beyond the integrity log (written without "
+                                       "the integrity recorder, or forged)", ev[0], None, _identity(*ev[1:4])))
+        ev = next(events, None)
+    if len(positions) != report.tree_size:
+        report.add(Finding("log_damaged", f"log state says size {report.tree_size}, {len(positions)} leaves stored"))
+    return stored, recomputed, positions
+
+
+def _covered(positions: array, level: int, idx: int) -> int | None:
+    first = idx << level
+    return positions[first] if first < len(positions) else None
+
+
+def _compare_nodes(report: VerifyReport, stored: bytearray, nodes: Iterator[tuple], positions: array
+                   ) -> list[bytearray]:
+    """Interior nodes against the hashes of the stored leaves; returns every level (for roots)."""
+    levels = [stored]
+    expected, level, idx = _parents(stored), 1, 0
+
+    def finish() -> None:
+        nonlocal expected, level, idx
+        if idx < len(expected) // 32:
+            report.add(Finding("node", f"node ({level}, {idx}) missing", _covered(positions, level, idx)))
+        levels.append(expected)
+        expected, level, idx = _parents(expected), level + 1, 0
+
+    for lv, ix, h in nodes:
+        while lv > level:
+            finish()
+        if ix > idx:
+            report.add(Finding("node", f"node ({level}, {idx}) missing", _covered(positions, level, idx)))
+        if ix >= len(expected) // 32:
+            report.add(Finding("node", f"node ({lv}, {ix}) should not exist (its subtree is incomplete)"))
+        elif expected[ix * 32:ix * 32 + 32] != bytes(h):
+            report.add(Finding("node", f"node ({lv}, {ix}) differs from the hash of its children",
+                               _covered(positions, lv, ix)))
+        idx = ix + 1
+    while expected:
+        finish()
+    return levels
+
+
+def _root(levels: list[bytearray], size: int) -> bytes:
+    return fold([bytes(levels[lv][ix * 32:ix * 32 + 32]) for lv, ix in perfect_cover(0, size)])
+
+
+def _compare_checkpoints(report: VerifyReport, notary: Notary, vkey: str | None, levels: list[bytearray],
+                         recomputed: bytearray, positions: array) -> None:
+    report.key_pinned = vkey is not None
+    same = recomputed == levels[0]
+    first_bad_leaf = next((f.leaf_index for f in report.findings if f.kind in ("altered", "missing")
+                           and f.leaf_index is not None), None)
+    good = 0  # size of the last checkpoint that matched
+    for cp in sorted(notary.all(), key=lambda c: c.size):
+        report.checkpoints += 1
+        label = f"checkpoint #{cp.id} (size {cp.size}, {cp.reason})"
+        try:
+            notary.open(cp, vkey)
+        except CheckpointError as error:
+            report.add(Finding("checkpoint", f"{label}: {error}"))
+            continue
+        if cp.size > len(levels[0]):
+            report.add(Finding("checkpoint", f"{label}: larger than the log ({len(levels[0])} leaves)"))
+            continue
+        if _root(levels, cp.size) != cp.root:
+            where = _covered(positions, 0, good)
+            report.add(Finding("checkpoint", f"{label}: the stored log no longer matches the signed root; "
+                                             f"the first bad leaf is in [{good}, {cp.size})", where))
+            continue
+        events_root = _root(levels, cp.size) if same else _events_root(recomputed, cp.size)
+        if events_root != cp.root:
+            at = first_bad_leaf if first_bad_leaf is not None and first_bad_leaf < cp.size else good
+            report.add(Finding("checkpoint", f"{label}: the events no longer give the signed root "
+                                             f"{b64(cp.root)}", _covered(positions, 0, at), at))
+            continue
+        good = cp.size
+
+
+def _events_root(recomputed: bytearray, size: int) -> bytes:
+    if len(recomputed) < size * 32:
+        return b""
+    try:
+        mv = memoryview(recomputed)
+        return root_from_leaf_hashes(bytes(mv[i * 32:i * 32 + 32]) for i in range(size))
+    except (ValueError, ProofError):
+        return b""
