@@ -105,10 +105,13 @@ def approve_exit(ledger: Ledger, code: str = ENGAGEMENT, on: date = date(2025, 9
 
 
 def hand_over(ledger: Ledger, code: str = ENGAGEMENT, items=HANDOVER_ITEMS, on: date = END,
-              accepted: bool = True) -> None:
+              accepted: bool = True):
+    """Record handover items; returns the last command's result."""
+    result = None
     for item in items:
-        ledger.engagement_command("record_handover_item", code, item=item, accepted=accepted,
-                                  note="逐项查验", stamp=stamp(on, "street"))
+        result = ledger.engagement_command("record_handover_item", code, item=item, accepted=accepted,
+                                           note="逐项查验", stamp=stamp(on, "street"))
+    return result
 
 
 def exit_approved(ledger: Ledger, code: str = ENGAGEMENT) -> None:
