@@ -15,7 +15,7 @@ from typing import Any, Protocol
 from domain.application import CommandResult, LedgerCore
 from domain.base import Stamp
 from domain.community import Community
-from domain.complaint import Complaint
+from domain.complaint import Complaint, PersonalDataVault
 from domain.engagement import Engagement, ExitRules
 from domain.errors import RuleViolation, ValidationError
 from domain.policy import REGISTRY_CODE, PolicyRegistry
@@ -52,8 +52,9 @@ class Ledger(LedgerCore):
 
     def __init__(self, database_url: str = "sqlite:///taizhang.db", env: dict | None = None,
                  blacklist: BlacklistView | None = None, pack_id: str = DEFAULT_PACK,
-                 ratings: RatingCalculator | None = None) -> None:
+                 ratings: RatingCalculator | None = None, vault: PersonalDataVault | None = None) -> None:
         super().__init__(database_url, env)
+        self.vault = vault  # seals complainants' names and phones when set
         self.blacklist = blacklist
         self.ratings = ratings
         self.pack_id = pack_id
@@ -210,7 +211,7 @@ class Ledger(LedgerCore):
             if provider_uscc:
                 self._get(Provider, check_uscc(provider_uscc, "provider_uscc"), "provider_uscc")
             return [Complaint.file(code=code, community_code=community_code, provider_uscc=provider,
-                                   stamp=stamp, **kwargs)]
+                                   stamp=stamp, vault=self.vault, **kwargs)]
         return self._run("file_complaint", work, idempotency_key=idempotency_key, stamp=stamp)
 
     def resolve_complaint(self, code: str, *, stamp: Stamp, idempotency_key: str | None = None,
