@@ -1,11 +1,13 @@
 """The facts subsidy eligibility needs, folded from the event log.
 
-:class:`SubsidyInputs` applies events one at a time (``apply``) and keeps only
-JSON-serialisable state (``snapshot``/``restore``), so a projection runner can
-checkpoint it and an incremental build equals a rebuild from zero. Events come
-as ``(position, originator_id, topic, state)``; ``state`` may hold decoded
-values (``date``, ``Decimal``) or the stored JSON form (``{"_type_": "date_iso",
-"_data_": …}``): both are accepted.
+:class:`SubsidyInputs` applies events one at a time and keeps JSON-only state in
+keyed pieces (one per community, engagement and complaint, plus ``meta``), so
+the projection stores exactly the pieces an event changed, in the same
+transaction as its tracking position. It also records, per community, the
+earliest business date whose dues an event may have changed (``stale``), so
+only those periods are recomputed. Events come as
+:class:`projections.records.Record` (state with the stored ``{"_type_": …,
+"_data_": …}`` wrappers) or with decoded values: both are accepted.
 """
 
 from __future__ import annotations
@@ -13,25 +15,34 @@ from __future__ import annotations
 import copy
 from datetime import date
 from decimal import Decimal
-from typing import Any
-from uuid import UUID
+from typing import Any, Iterable
 
-_C, _E, _K, _P = "domain.community:Community.", "domain.engagement:Engagement.", "domain.complaint:Complaint.", \
-    "domain.policy:PolicyRegistry."
-RECORD_KINDS = {"AssessmentRecorded", "SatisfactionSurveyed", "EvaluationRecorded", "FeesCollected"}
-TOPICS = frozenset(
-    [_C + n for n in ("Registered", "Renovated", "ModeChanged", "RecordCorrected", "RecordWithdrawn", "SubsidyPaid",
-                      "FeeReliefApplied", "FeeReliefDecided", "MaintenanceFundRecorded", *RECORD_KINDS)]
-    + [_E + n for n in ("EntryRequested", "AgreementSigned", "Ended")]
-    + [_K + n for n in ("Filed", "Resolved")] + [_P + "PackAdopted"]
+from domain.community import Community
+from domain.complaint import Complaint
+from domain.engagement import Engagement
+from domain.policy import PolicyRegistry
+from projections.records import topic_of
+from projections.subsidy_periods import parse_period
+
+RECORD_KINDS = ("AssessmentRecorded", "SatisfactionSurveyed", "EvaluationRecorded", "FeesCollected")
+EVENT_CLASSES = (
+    Community.Registered, Community.Renovated, Community.ModeChanged, Community.AssessmentRecorded,
+    Community.SatisfactionSurveyed, Community.EvaluationRecorded, Community.FeesCollected,
+    Community.RecordCorrected, Community.RecordWithdrawn, Community.SubsidyPaid, Community.FeeReliefApplied,
+    Community.FeeReliefDecided, Community.MaintenanceFundRecorded, Community.InspectionRecorded,
+    Engagement.EntryRequested, Engagement.AgreementSigned, Engagement.Ended,
+    Complaint.Filed, Complaint.Resolved, PolicyRegistry.PackAdopted,
 )
+TOPICS = frozenset(topic_of(c) for c in EVENT_CLASSES)
 _SKIP = {"timestamp", "originator_topic", "actor", "source", "originator_id", "originator_version"}
+_LABEL = {"AssessmentRecorded": "quarter", "SatisfactionSurveyed": "period", "EvaluationRecorded": "period",
+          "FeesCollected": "month"}
 
 
 def plain(value: Any) -> Any:
-    """A value in JSON form: dates and decimals as strings, transcoded markers unwrapped."""
+    """A value in JSON form: dates and decimals as strings, stored wrappers unwrapped."""
     if isinstance(value, dict):
-        if set(value) == {"_type_", "_data_"}:
+        if "_type_" in value and "_data_" in value:
             return plain(value["_data_"])
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -40,107 +51,166 @@ def plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, UUID):
-        return value.hex
     return value
+
+
+def _label_start(label: str, fallback: str) -> str:
+    period = parse_period(label)
+    return period.start.isoformat() if period else fallback
+
+
+def _year_start(day: str) -> str:
+    return f"{day[:4]}-01-01"
 
 
 class SubsidyInputs:
     """Communities, engagements, complaints and pack adoptions, as facts."""
 
     def __init__(self) -> None:
-        self.state: dict[str, Any] = {"communities": {}, "ids": {}, "engagements": {}, "complaints": {},
-                                      "adoptions": [], "horizon": None, "position": 0}
+        self.pieces: dict[str, dict[str, Any]] = {"community": {}, "engagement": {}, "complaint": {}}
+        self.meta: dict[str, Any] = {"ids": {}, "adoptions": [], "horizon": None, "position": 0}
+        self.changed: set[tuple[str, str]] = set()
+        self.stale: dict[str, str] = {}  # community code -> earliest business date to recompute
+        self.stale_all: str | None = None  # every community, from this date
 
-    # --- checkpointing --------------------------------------------------------------
-    def snapshot(self) -> dict[str, Any]:
-        return copy.deepcopy(self.state)
+    # --- pieces (persistence) ------------------------------------------------------------
+    @property
+    def communities(self) -> dict[str, Any]:
+        return self.pieces["community"]
 
-    @classmethod
-    def restore(cls, snapshot: dict[str, Any]) -> SubsidyInputs:
-        inputs = cls()
-        inputs.state = copy.deepcopy(snapshot)
-        return inputs
+    def state(self) -> dict[str, Any]:
+        """One read-only view of everything (what :mod:`projections.subsidy_book` reads)."""
+        return {"communities": self.pieces["community"], "engagements": self.pieces["engagement"],
+                "complaints": self.pieces["complaint"], **self.meta}
+
+    def load(self, rows: Iterable[tuple[str, str, Any]]) -> None:
+        for kind, key, body in rows:
+            if kind == "meta":
+                self.meta = copy.deepcopy(body)
+            else:
+                self.pieces[kind][key] = copy.deepcopy(body)
+
+    def take_changes(self) -> list[tuple[str, str, Any]]:
+        """The pieces changed since the last call, as (kind, key, body), in a stable order."""
+        out = [(k, key, self.meta if k == "meta" else self.pieces[k][key]) for k, key in sorted(self.changed)]
+        self.changed = set()
+        return out
+
+    def take_stale(self) -> tuple[dict[str, str], str | None]:
+        stale, every = self.stale, self.stale_all
+        self.stale, self.stale_all = {}, None
+        return stale, every
+
+    def _touch(self, code: str | None, since: str) -> None:
+        if code is not None:
+            self.changed.add(("community", code))
+            if code not in self.stale or since < self.stale[code]:
+                self.stale[code] = since
 
     # --- folding ----------------------------------------------------------------------
-    def apply(self, position: int, originator_id: UUID | str, topic: str, state: dict[str, Any],
-              version: int | None = None) -> None:
-        s = self.state
-        if position <= s["position"]:
+    def apply(self, record: Any) -> None:
+        """Apply a Record-like event (position, originator_id, version, topic, state)."""
+        if record.position <= self.meta["position"]:
             return  # already applied: applying the log twice changes nothing
-        s["position"] = position
-        fields = {k: plain(v) for k, v in state.items() if k not in _SKIP}
-        on = fields.get("occurred_on")
-        if on and (s["horizon"] is None or on > s["horizon"]):
-            s["horizon"] = on
-        if topic not in TOPICS:
-            return
-        oid = originator_id.hex if isinstance(originator_id, UUID) else UUID(str(originator_id)).hex
-        version = version if version is not None else state.get("originator_version")
-        kind, name = topic.split(":")[1].split(".")
-        getattr(self, f"_{kind.lower()}")(name, oid, version, fields)
+        self.meta["position"] = record.position
+        self.changed.add(("meta", ""))
+        f = {k: plain(v) for k, v in record.state.items() if k not in _SKIP}
+        on = f["occurred_on"]
+        horizon = self.meta["horizon"]
+        if horizon is None or on > horizon:
+            if horizon is not None and (self.stale_all is None or horizon < self.stale_all):
+                self.stale_all = horizon  # periods after the old horizon are new for every community
+            self.meta["horizon"] = on
+        kind, name = record.topic.split(":")[1].split(".")
+        oid = record.originator_id if isinstance(record.originator_id, str) else record.originator_id.hex
+        getattr(self, f"_{kind.lower()}")(name, oid.replace("-", ""), record.version, f)
 
     def _community(self, name: str, oid: str, version: int, f: dict[str, Any]) -> None:
-        s = self.state
         if name == "Registered":
-            s["ids"][oid] = f["code"]
-            s["communities"][f["code"]] = {
+            self.meta["ids"][oid] = f["code"]
+            self.communities[f["code"]] = {
                 "code": f["code"], "name": f["name"], "street": f["street"], "category": f["category"],
                 "build_year": f["build_year"], "area": str(Decimal(repr(float(f["floor_area"])))),
                 "households": f["households"], "registered_on": f["occurred_on"], "mode": f["mode"],
                 "mode_changes": [], "renovated_on": None, "records": {}, "payments": [], "relief": {},
                 "fund": None,
             }
+            self._touch(f["code"], f["occurred_on"][:4] + "-01-01")
             return
-        c = s["communities"].get(s["ids"].get(oid, ""))
-        if c is None:
+        code = self.meta["ids"].get(oid)
+        c = self.communities.get(code)
+        if c is None or name == "InspectionRecorded":
             return
-        v = str(version)
+        v, on = str(version), f["occurred_on"]
         if name == "Renovated":
             c["renovated_on"] = f["completed_on"]
+            self._touch(code, _year_start(min(f["completed_on"], on)))
         elif name == "ModeChanged":
-            c["mode_changes"].append([f["occurred_on"], f["mode"]])
+            c["mode_changes"].append([on, f["mode"]])
+            self._touch(code, _year_start(on))
         elif name in RECORD_KINDS:
             c["records"][v] = {"kind": name, **f}
-        elif name == "RecordCorrected":
-            target = c["records"].get(str(f["corrects_version"]))
-            if target is not None:
-                target.update(f["fields"])
-                target["corrected_by"] = version
-                if target["kind"] == "AssessmentRecorded" and "grade" not in f["fields"]:
-                    target["regrade"] = True
-        elif name == "RecordWithdrawn":
-            c["records"].pop(str(f["withdraws_version"]), None)
+            self._touch(code, _year_start(_label_start(f[_LABEL[name]], on)))
+        elif name in ("RecordCorrected", "RecordWithdrawn"):
+            target_v = str(f["corrects_version"] if name == "RecordCorrected" else f["withdraws_version"])
+            target = c["records"].get(target_v)
+            if target is None:
+                return
+            self._touch(code, _year_start(_label_start(target[_LABEL[target["kind"]]], target["occurred_on"])))
+            if name == "RecordWithdrawn":
+                del c["records"][target_v]
+                return
+            target.update(f["fields"])
+            target["corrected_by"] = version
+            if target["kind"] == "AssessmentRecorded" and "grade" not in f["fields"]:
+                target["regrade"] = True
+            self._touch(code, _year_start(_label_start(target[_LABEL[target["kind"]]], target["occurred_on"])))
         elif name == "SubsidyPaid":
             c["payments"].append({"period": f["period"], "payer": f["payer_level"], "amount": f["amount"],
-                                  "voucher": f["voucher_no"], "on": f["occurred_on"], "version": version})
+                                  "voucher": f["voucher_no"], "on": on, "version": version})
+            self._touch(code, _year_start(_label_start(f["period"], on)))
         elif name == "FeeReliefApplied":
             c["relief"][v] = {"household": f["household"], "kind": f["kind"], "months": f["months"],
-                              "applied_on": f["occurred_on"], "decision": None}
+                              "applied_on": on, "decision": None}
+            self.changed.add(("community", code))
         elif name == "FeeReliefDecided":
             app = c["relief"].get(str(f["application_version"]))
             if app is not None:
-                app["decision"] = {"approved": f["approved"], "reason": f["reason"], "on": f["occurred_on"]}
+                app["decision"] = {"approved": f["approved"], "reason": f["reason"], "on": on}
+                self.changed.add(("community", code))
         elif name == "MaintenanceFundRecorded":
-            c["fund"] = {"first_collection": f["first_collection"], "balance": f["balance"], "on": f["occurred_on"]}
+            c["fund"] = {"first_collection": f["first_collection"], "balance": f["balance"], "on": on}
+            self.changed.add(("community", code))
 
     def _engagement(self, name: str, oid: str, version: int, f: dict[str, Any]) -> None:
-        engagements = self.state["engagements"]
+        engagements = self.pieces["engagement"]
         if name == "EntryRequested":
             engagements[oid] = {"code": f["code"], "community": f["community_code"], "start": None, "end": None,
                                 "ended_on": None}
-        elif oid in engagements and name == "AgreementSigned":
+        elif oid not in engagements:
+            return
+        elif name == "AgreementSigned":
             engagements[oid].update(start=f["start"], end=f["end"])
-        elif oid in engagements and name == "Ended":
+            self._touch(engagements[oid]["community"], _year_start(min(f["start"], f["occurred_on"])))
+        elif name == "Ended":
             engagements[oid]["ended_on"] = f["ended_on"]
+            self._touch(engagements[oid]["community"], _year_start(min(f["ended_on"], f["occurred_on"])))
+        self.changed.add(("engagement", oid))
 
     def _complaint(self, name: str, oid: str, version: int, f: dict[str, Any]) -> None:
-        complaints = self.state["complaints"]
+        complaints = self.pieces["complaint"]
         if name == "Filed":
             complaints[oid] = {"community": f["community_code"], "filed_on": f["occurred_on"], "substantiated": None}
         elif oid in complaints and name == "Resolved":
             complaints[oid]["substantiated"] = f["substantiated"]
+            self._touch(complaints[oid]["community"], _year_start(complaints[oid]["filed_on"]))
+        else:
+            return
+        self.changed.add(("complaint", oid))
 
     def _policyregistry(self, name: str, oid: str, version: int, f: dict[str, Any]) -> None:
-        self.state["adoptions"].append([f["pack_id"], f["version"], f["effective_from"], f["content"],
-                                        self.state["position"]])
+        self.meta["adoptions"].append([f["pack_id"], f["version"], f["effective_from"], f["content"],
+                                       self.meta["position"]])
+        since = _year_start(f["effective_from"])
+        if self.stale_all is None or since < self.stale_all:
+            self.stale_all = since

@@ -9,6 +9,7 @@ matched to the subsidy periods they overlap.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -71,6 +72,7 @@ def period_of(day: date, unit: str) -> Period:
     return Period(start, _add_months(start, size) - timedelta(days=1), unit, _label(start, unit))
 
 
+@lru_cache(maxsize=4096)
 def parse_period(label: str) -> Period | None:
     """The period a label names, or None when it is not one of the four forms."""
     text = (label or "").strip()
