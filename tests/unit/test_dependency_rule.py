@@ -102,6 +102,6 @@ def test_the_checker_sees_every_kind_of_import(tmp_path):
         "    import fastapi\n"
     )
     assert imports(source, root=tmp_path) == [
-        (1, "os"), (1, "numpy.linalg"), (2, "sqlalchemy"), (3, "pkg.sub"), (4, "pkg.other"),
+        (1, "numpy.linalg"), (1, "os"), (2, "sqlalchemy"), (3, "pkg.sub"), (4, "pkg.other"),
         (5, "importlib"), (6, "api.cli"), (8, "fastapi"),
     ]
