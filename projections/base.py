@@ -39,16 +39,16 @@ class Writer:
         self.dialect = dialect
         self.ops: list[tuple[str, tuple]] = []
         self._sql: dict[tuple, str] = {}
+        self._inserts: dict[Table, str] = {}
 
     def _ph(self, n: int) -> str:
         return ", ".join(["?" if self.dialect == "sqlite" else "%s"] * n)
 
     def insert(self, table: Table, values: tuple) -> None:
-        key = ("insert", table.name)
-        sql = self._sql.get(key)
+        sql = self._inserts.get(table)
         if sql is None:
             cols = ", ".join(c.name for c in table.columns)
-            sql = self._sql[key] = f"INSERT INTO {table.name} ({cols}) VALUES ({self._ph(len(table.columns))})"
+            sql = self._inserts[table] = f"INSERT INTO {table.name} ({cols}) VALUES ({self._ph(len(table.columns))})"
         self.ops.append((sql, values))
 
     def upsert(self, table: Table, values: tuple) -> None:
@@ -82,24 +82,38 @@ class Writer:
         self.ops.append((f"UPDATE {table.name} SET {sets} WHERE {where}", (*changes.values(), *key.values())))
 
     def flush(self, conn: Connection) -> int:
-        """Send the queued writes in order; returns how many rows were written."""
+        """Send the queued writes; returns how many rows were written.
+
+        Inserts and upserts commute across tables and keep their order within a
+        statement, so between two UPDATEs (which may touch rows queued before
+        them) the operations are grouped by statement: one executemany each."""
         ops, self.ops = self.ops, []
         if not ops:
             return 0
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        i, n = 0, len(ops)
-        while i < n:
-            sql = ops[i][0]
-            j = i + 1
-            while j < n and ops[j][0] == sql:
-                j += 1
-            if j - i == 1:
-                cursor.execute(sql, ops[i][1])
+        groups: dict[str, list[tuple]] = {}
+        for sql, params in ops:
+            if sql[0] == "U":  # an UPDATE: a barrier
+                self._send(cursor, groups)
+                cursor.execute(sql, params)
+                continue
+            group = groups.get(sql)
+            if group is None:
+                groups[sql] = [params]
             else:
-                cursor.executemany(sql, [params for _, params in ops[i:j]])
-            i = j
+                group.append(params)
+        self._send(cursor, groups)
         cursor.close()
-        return n
+        return len(ops)
+
+    @staticmethod
+    def _send(cursor: Any, groups: dict[str, list[tuple]]) -> None:
+        for sql, rows in groups.items():
+            if len(rows) == 1:
+                cursor.execute(sql, rows[0])
+            else:
+                cursor.executemany(sql, rows)
+        groups.clear()
 
 
 class Projection:

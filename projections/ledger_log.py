@@ -41,3 +41,16 @@ class Follower:
                 self.state.apply(record)
             self.position = target
         return self.position
+
+
+def recorder_lookup(recorder: Any):
+    """``lookup(aggregate id hex, version) -> Record | None`` over a recorder (position unknown: 0)."""
+    from uuid import UUID
+
+    def lookup(originator_id: str, version: int) -> Record | None:
+        found = recorder.select_events(UUID(originator_id), gt=version - 1, lte=version)
+        if not found:
+            return None
+        s = found[0]
+        return Record(0, originator_id, s.originator_version, s.topic, loads(s.state))
+    return lookup

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 from domain.community import Community
 from domain.policy import PolicyRegistry
 from projections.base import Projection, Writer, on
-from projections.records import Record, canonical_json, data, topic_of
+from projections.records import Record, canonical_json, data, hex_id, topic_of
 
 COMMUNITY_REGISTERED = topic_of(Community.Registered)
 
@@ -26,9 +26,17 @@ class CommunityIndex:
     def __init__(self, projection: Projection) -> None:
         self.projection = projection
         self.by_id: dict[str, dict] = {}
+        self.by_code: dict[str, dict] = {}
 
     def add(self, e: Record) -> None:
-        self.by_id[e.originator_id] = e.state
+        self.by_id[e.originator_id] = self.by_code[e.state["code"]] = e.state
+
+    def by_business_code(self, code: str) -> dict:
+        state = self.by_code.get(code)
+        if state is None:
+            state = self.get(hex_id("community", code))
+            self.by_code[code] = state
+        return state
 
     def get(self, originator_id: str) -> dict:
         state = self.by_id.get(originator_id)

@@ -8,6 +8,8 @@ correction's business date (the default sheet when no pack carries one)."""
 
 from __future__ import annotations
 
+from json import dumps
+
 from sqlalchemy import Boolean, Column, Float, Integer, MetaData, String, Table, Text
 
 from domain.community import Community
@@ -125,6 +127,6 @@ class AssessmentsProjection(CommunityRecords, PackAware):
     def _assessment(self, e: Record) -> None:
         s = e.state
         self.out.insert(assessments, (self.communities.code(e.originator_id), e.version, s["quarter"],
-                                      canonical_json(s["points"]), float(s["total"]), s["grade"],
+                                      dumps(s["points"], sort_keys=True, separators=(",", ":")), float(s["total"]), s["grade"],
                                       ",".join(sorted(s["vetoes"])), s["provider_uscc"], e.occurred_on,
                                       False, False))

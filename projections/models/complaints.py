@@ -20,8 +20,8 @@ metadata = MetaData()
 complaints = Table(
     "complaints", metadata,
     Column("code", String(64), primary_key=True),
-    Column("id", String(32), nullable=False, index=True),
-    Column("community_code", String(64), nullable=False, index=True),
+    Column("id", String(32), nullable=False),
+    Column("community_code", String(64), nullable=False),
     Column("provider_uscc", String(18), nullable=False),  # '' when no provider served the community
     Column("quarter", String(7), nullable=False),
     Column("filed_on", String(10), nullable=False),
@@ -91,12 +91,16 @@ class ComplaintsProjection(Projection):
         if row is not None:
             row[8:11] = [True, substantiated, e.occurred_on]
         else:
-            self.out.update(complaints, {"id": e.originator_id},
+            self.out.update(complaints, {"code": self.lookup(e.originator_id, 1).state["code"]},
                             {"resolved": True, "substantiated": substantiated, "resolved_on": e.occurred_on})
 
     def _key_from_table(self, complaint_id: str) -> tuple[str, str, str] | None:
+        """A complaint filed before this process started: its code is in its Filed event (version 1)."""
+        filed = self.lookup(complaint_id, 1)
+        if filed is None:
+            return None
         row = self.conn.execute(select(complaints.c.community_code, complaints.c.provider_uscc, complaints.c.quarter)
-                                .where(complaints.c.id == complaint_id)).first()
+                                .where(complaints.c.code == filed.state["code"])).first()
         if row is None:
             return None
         key = self.keys[complaint_id] = (row[0], row[1], row[2])
@@ -106,15 +110,9 @@ class ComplaintsProjection(Projection):
         for row in self.new.values():
             self.out.insert(complaints, tuple(row))
         for key, (filed, substantiated, resolved) in sorted(self.counts.items()):
-            households = self.communities.get(self.communities_id(key[0]))["households"]
+            households = self.communities.by_business_code(key[0])["households"]
             self.out.add(complaint_quarters, (*key, households, filed, substantiated, resolved), COUNTERS)
         self.new, self.counts = {}, {}
-
-    @staticmethod
-    def communities_id(code: str) -> str:
-        from projections.records import hex_id
-
-        return hex_id("community", code)
 
     def load(self, conn: Connection) -> None:
         self.keys = {}
