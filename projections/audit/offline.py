@@ -119,17 +119,22 @@ def verify_bundle(path: str | Path, key: str | None = None) -> dict[str, Any]:
     leaf_at: dict[int, tuple[int, bytes]] = {}  # position -> (leaf index, recomputed hash)
     first_leaf_position: list[int] = []  # position of leaf i, for naming ranges
     stack: list[tuple[int, bytes]] = []  # (height, hash) right frontier
-    n, previous = 0, 0
+    n, previous, offset = 0, 0, 0
     for line in bundle.lines("events.jsonl"):
         e = json.loads(line)
         pos = e["position"]
         who = {"aggregate_id": e["originator_id"], "version": e["originator_version"], "topic": e["topic"]}
         if pos <= previous:
             bad("order", f"position {pos} after {previous}: events out of order or repeated", pos, who)
-        if e.get("leaf_index") != n:
-            bad("missing" if (e.get("leaf_index") or 0) > n else "inserted",
-                f"position {pos}: recorded as leaf {e.get('leaf_index')}, is leaf {n} in the bundle "
-                f"(an event between positions {previous} and {pos} is missing, or this one was added)", pos, who)
+        recorded = e.get("leaf_index")
+        if recorded is None:  # exported from a position the log never saw
+            bad("inserted", f"position {pos}: event is not in the integrity log", pos, who)
+            offset -= 1
+        elif recorded - n != offset:  # report where the shift starts, not every line after it
+            bad("missing" if recorded - n > offset else "inserted",
+                f"position {pos}: recorded as leaf {recorded}, is leaf {n} in the bundle (an event between "
+                f"positions {previous} and {pos} is missing, or one before was added)", pos, who)
+            offset = recorded - n
         try:
             h = event_leaf_hash(pos, e["originator_id"], e["originator_version"], e["topic"], _state_bytes(e))
         except (ProofError, ValueError, KeyError) as error:
