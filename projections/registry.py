@@ -14,6 +14,7 @@ PROJECTIONS: dict[str, str] = {
     "assessments": "projections.models.assessments:AssessmentsProjection",
     "satisfaction": "projections.models.satisfaction:SatisfactionProjection",
     "coverage": "projections.models.coverage:CoverageProjection",
+    "subsidies": "projections.subsidies:SubsidyProjection",
 }
 
 
