@@ -15,6 +15,8 @@ PROJECTIONS: dict[str, str] = {
     "satisfaction": "projections.models.satisfaction:SatisfactionProjection",
     "coverage": "projections.models.coverage:CoverageProjection",
     "subsidies": "projections.subsidies:SubsidyProjection",
+    "ratings": "projections.ratings:RatingsProjection",
+    "credit": "projections.credit:CreditProjection",
 }
 
 
