@@ -67,6 +67,7 @@ class LedgerCore(Application):
         super().__init__(env=settings)
         self._batch: dict[UUID, LedgerAggregate] | None = None
         self._batch_size = 0
+        self._batch_marks: dict[UUID, int] = {}  # in a batch: each aggregate's version after its last command
         self.save_listeners: list[SaveListener] = []
 
     def register_transcodings(self, transcoder: Transcoder) -> None:  # type: ignore[override]
@@ -108,7 +109,9 @@ class LedgerCore(Application):
         aggregates = work()
         versions = {str(a.id): a.version for a in aggregates}
         if idempotency_key and stamp is not None:
-            events = [[str(e.originator_id), e.originator_version] for a in aggregates for e in a.pending_events]
+            # In a batch an aggregate's pending events include earlier commands' ones: keep this command's.
+            events = [[str(e.originator_id), e.originator_version] for a in aggregates for e in a.pending_events
+                      if e.originator_version > self._batch_marks.get(a.id, 0)]
             record = IdempotencyRecord.record(
                 key=idempotency_key, command=command, stamp=stamp,
                 result={"command": command, "versions": versions, "events": events},
@@ -146,7 +149,8 @@ class LedgerCore(Application):
         if self._batch is not None:
             for agg in aggregates:
                 self._batch[agg.id] = agg
-            self._batch_size += sum(len(a.pending_events) for a in aggregates)
+                self._batch_size += agg.version - self._batch_marks.get(agg.id, agg.version - len(agg.pending_events))
+                self._batch_marks[agg.id] = agg.version
             return CommandResult(command=command, versions=versions)
         try:
             recordings = self.save(*aggregates)
@@ -165,13 +169,13 @@ class LedgerCore(Application):
     @contextmanager
     def batch(self, flush_every: int = 5000) -> Iterator[Callable[[], None]]:
         """Bulk mode: commands accumulate and are saved many aggregates per transaction."""
-        self._batch, self._batch_size = {}, 0
+        self._batch, self._batch_size, self._batch_marks = {}, 0, {}
         self._flush_every = flush_every
         try:
             yield self.flush
             self.flush()
         finally:
-            self._batch = None
+            self._batch, self._batch_marks = None, {}
 
     def maybe_flush(self) -> None:
         if self._batch is not None and self._batch_size >= self._flush_every:
