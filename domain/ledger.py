@@ -161,6 +161,8 @@ class Ledger(LedgerCore):
                      expected_version: int | None = None) -> CommandResult:
         """The party committee's decision; it rests on the blacklist as it stood, and says so."""
         def work() -> list:
+            if self._batch is not None:
+                self.flush()  # the blacklist is read from the stored log: the batch's earlier events count
             engagement = self._get(Engagement, code, "engagement_code", expected_version)
             if self.blacklist is not None:
                 blacklisted, position = self.blacklist.status(engagement.provider_uscc, stamp.occurred_on)
