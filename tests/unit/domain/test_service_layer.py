@@ -152,6 +152,28 @@ def test_idempotency_key_replays_inside_a_batch(served):
     assert inspect(served, idempotency_key="bulk-1").replayed
 
 
+def test_key_used_in_a_batch_replays_only_its_own_command(served):
+    with served.batch():
+        inspect(served)
+        inspect(served, month="2024-02", idempotency_key="bulk-2")
+        inspect(served, month="2024-03")
+    replay = inspect(served, month="2024-02", idempotency_key="bulk-2")
+    community = b.get(served, Community, b.COMMUNITY)
+    assert replay.versions == {str(community.id): community.version - 1}
+    assert len(replay.positions) == 1  # the February inspection, not January's or March's
+
+
+def test_batched_entry_decision_rests_on_the_earlier_batched_events(ledger):
+    with ledger.batch():
+        b.provider(ledger)
+        b.community(ledger)
+        b.request_entry(ledger)
+        b.decide(ledger)
+    engagement = b.get(ledger, Engagement, b.ENGAGEMENT)
+    decided = list(ledger.events.get(engagement.id, gt=1))[0]
+    assert decided.blacklist_position == 3  # as one by one: provider, community, entry request
+
+
 # --- complaints (a small aggregate that leans on the community) --------------------------------
 def file(ledger, code="TS-001", **kwargs):
     fields = {"category": "卫生", "channel": "hotline_12345", "description": "楼道垃圾未清运",
