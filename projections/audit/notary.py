@@ -131,32 +131,47 @@ class Notary:
             self._ready = True
         return self
 
-    def make_checkpoint(self, reason: str, digests: dict[str, str] | None = None) -> SignedCheckpoint:
-        """Sign (size, root, time, position, digests) of the log as it stands now.
+    def make_checkpoint(self, reason: str, digests: dict[str, str | dict] | None = None,
+                        size: int | None = None) -> SignedCheckpoint:
+        """Sign (size, root, time, position, digests) of the log as it stands now (or of its
+        first ``size`` leaves).
 
-        Events committed without the integrity recorder are logged first
-        (``catch_up``, flagged as adopted) so the checkpoint covers everything a
-        publication computed from.
+        ``digests``: read model name -> SHA-256 hex, or a dict with ``"digest"`` (and
+        e.g. per-table digests, stored unsigned beside the note).  Events committed
+        without the integrity recorder are logged first (``catch_up``, flagged as
+        adopted) so the checkpoint covers everything a publication computed from.
         """
         digests = dict(sorted((digests or {}).items()))
-        for name, value in digests.items():
-            if not _DIGEST_NAME.fullmatch(name) or not re.fullmatch(r"[0-9a-f]{64}", value):
+        signed = {n: (v["digest"] if isinstance(v, dict) else v) for n, v in digests.items()}
+        for name, value in signed.items():
+            if not _DIGEST_NAME.fullmatch(name) or not isinstance(value, str) or not re.fullmatch(r"[0-9a-f]{64}", value):
                 raise ValueError(f"digest {name!r}: need a name [A-Za-z0-9_.:/-] and 64 hex digits")
         if not reason or "\n" in reason:
             raise ValueError("reason: one non-empty line")
         signer = load_signer(self.key_path)
         self.setup()
         self.log.catch_up()
-        size, position = self.log.state()
+        current, position = self.log.state()
+        if size is not None:
+            if not 0 <= size <= current:
+                raise ValueError(f"size: the log has {current} leaves")
+            position = (self.log.position_of(size - 1) or 0) if size else 0
+        else:
+            size = current
         root = self.log.root(size)
         now = datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-        extensions = [f"time {now}", f"position {position}", *(f"digest {n} {v}" for n, v in digests.items())]
+        extensions = [f"time {now}", f"position {position}", *(f"digest {n} {v}" for n, v in signed.items())]
         note = sign_checkpoint(self.origin, size, root, signer, extensions)
         values = dict(size=size, position=position, root=root, note=note, verifier_key=verifier_key_for(signer),
                       created_at=now, reason=reason.strip(), digests=json.dumps(digests, sort_keys=True))
         with self.engine.begin() as conn:
             new_id = conn.execute(insert(checkpoints).values(**values)).inserted_primary_key[0]
         return SignedCheckpoint(id=new_id, **{**values, "digests": digests})
+
+    def signed_digests(self, cp: SignedCheckpoint) -> dict[str, str]:
+        """The ``digest`` lines of a checkpoint's note (what the signature covers)."""
+        lines = cp.note.split("\n\n", 1)[0].split("\n")[3:]
+        return {p[1]: p[2] for p in (line.split(" ") for line in lines) if len(p) == 3 and p[0] == "digest"}
 
     def all(self) -> list[SignedCheckpoint]:
         self.setup()

@@ -131,9 +131,11 @@ def verify_bundle(path: str | Path, key: str | None = None) -> dict[str, Any]:
             bad("inserted", f"position {pos}: event is not in the integrity log", pos, who)
             offset -= 1
         elif recorded - n != offset:  # report where the shift starts, not every line after it
-            bad("missing" if recorded - n > offset else "inserted",
+            missing = recorded - n > offset  # a logged event after `previous` is gone: name the first slot
+            bad("missing" if missing else "inserted",
                 f"position {pos}: recorded as leaf {recorded}, is leaf {n} in the bundle (an event between "
-                f"positions {previous} and {pos} is missing, or one before was added)", pos, who)
+                f"positions {previous} and {pos} is missing, or one before was added)",
+                previous + 1 if missing else pos, None if missing else who)
             offset = recorded - n
         try:
             h = event_leaf_hash(pos, e["originator_id"], e["originator_version"], e["topic"], _state_bytes(e))
