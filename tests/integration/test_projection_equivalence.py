@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from domain.ledger import Ledger
 from projections.runner import Runner
 from projections.service import build_as_of, digests, rebuild
-from tests.integration.projection_helpers import KINDS, MINE, run_command
+from tests.integration.test_projection_helpers import KINDS, MINE, run_command
 
 commands = st.lists(st.tuples(st.sampled_from(KINDS), st.integers(0, 2), st.integers(0, 4), st.booleans(),
                               st.booleans()), min_size=1, max_size=30)

@@ -12,7 +12,7 @@ from domain.store import parse_database_url
 from projections import queries
 from projections.runner import Runner
 from projections.service import check
-from tests.integration.projection_helpers import run_command
+from tests.integration.test_projection_helpers import run_command
 
 pytestmark = pytest.mark.postgres
 

@@ -13,7 +13,7 @@ from projections import queries
 from projections.models.fees import FeesProjection
 from projections.runner import Runner
 from projections.service import LEDGER_TZ, build_as_of, check, digests, rebuild
-from tests.integration.projection_helpers import MINE, run_command, stamp
+from tests.integration.test_projection_helpers import MINE, run_command, stamp
 
 
 def _ledger_with_fees(url: str, months: int = 6) -> Ledger:
