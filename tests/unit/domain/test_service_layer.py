@@ -86,28 +86,29 @@ def test_expected_version_mismatch_is_a_conflict_and_writes_nothing(served):
     assert list(result.versions.values()) == [current + 1]
 
 
-@pytest.mark.parametrize("command", ["engagement", "sign", "provider", "cycle"])
-def test_every_command_family_honours_expected_version(ledger, command):
-    b.provider(ledger)
-    b.community(ledger)
-    b.request_entry(ledger)
-    watch = b.WATCH_DEFAULT
-    with pytest.raises(ConflictError):
-        if command == "engagement":
-            ledger.engagement_command("give_exit_notice", b.ENGAGEMENT, by="mutual", reason="x",
-                                      exit_date=b.END, stamp=b.stamp(), expected_version=5)
-        elif command == "sign":
-            b.decide(ledger)
-            b.sign(ledger, expected_version=1)  # the decision made it version 2
-        elif command == "provider":
-            ledger.provider_command("commend", b.USCC, reason="x", points=1, stamp=b.stamp(), expected_version=2)
-        else:
-            ledger.adopt_scheme(code="cy", departments=["housing_bureau"], weights={"housing_bureau": 1},
-                                method="thresholds", parameters={}, min_departments=1, stamp=b.stamp())
-            ledger.cycle_command("open", "cy", period_start=b.START, period_end=b.END, stamp=b.stamp(),
-                                 expected_version=0)
-    assert b.get(ledger, Engagement, b.ENGAGEMENT).status in ("requested", "approved")
-    assert all(b.version(ledger, cls, code) is not None for cls, code in watch)
+STALE = {  # one command of every family, each with an expected_version the aggregate is not at
+    "provider_command": lambda l: l.provider_command("commend", b.USCC, reason="x", points=1, stamp=b.stamp(),
+                                                     expected_version=0),
+    "community_command": lambda l: inspect(l, expected_version=1),
+    "record_assessment": lambda l: l.record_assessment(b.COMMUNITY, quarter="2024-Q1", points=b.POINTS, vetoes=[],
+                                                       stamp=b.stamp(), expected_version=1),
+    "decide_entry": lambda l: b.decide(l, "E-002", expected_version=2),
+    "sign_agreement": lambda l: b.sign(l, "E-002", expected_version=2),
+    "engagement_command": lambda l: b.exit_notice(l, expected_version=2),
+    "end_engagement": lambda l: l.end_engagement(b.ENGAGEMENT, ended_on=b.END, stamp=b.stamp(), expected_version=2),
+    "cycle_command": lambda l: l.cycle_command("open", "CY", period_start=b.START, period_end=b.END,
+                                               stamp=b.stamp(), expected_version=0),
+}
+
+
+@pytest.mark.parametrize("family", STALE)
+def test_every_command_family_refuses_a_stale_expected_version(served, family):
+    b.request_entry(served, "E-002")  # version 1: the stale expectations above are 0 or 2
+    served.adopt_scheme(code="CY", departments=["housing_bureau"], weights={"housing_bureau": 1},
+                        method="thresholds", parameters={}, min_departments=1, stamp=b.stamp())
+    watch = (*b.WATCH_DEFAULT, (Engagement, "E-002"))
+    with b.refused(served, ConflictError, "expected_version", "optimistic_concurrency", watch):
+        STALE[family](served)
 
 
 # --- multi-aggregate commands ------------------------------------------------------------------
