@@ -316,6 +316,8 @@ def eligibility(inp: PeriodInput, rules: SubsidyRules | None) -> Due:
     band, factor, period_checks, period_reasons = _period_factors(inp, rules)
     checks += period_checks
     grade = inp.assessment and ("fail" if inp.assessment.vetoes else inp.assessment.grade)
-    exact = _exact_sum([(inp.area, s.rate, Decimal(s.months), s.taper, band, factor) for s in segments])
+    # Every period-level reason (no assessment, veto, satisfaction, complaints) means nothing is due.
+    exact = ZERO if period_reasons else _exact_sum(
+        [(inp.area, s.rate, Decimal(s.months), s.taper, band, factor) for s in segments])
     return due(segments, len(counted), grade or None, band if rules.bands is not None else None, factor, exact,
                checks, month_reasons + period_reasons)
