@@ -19,7 +19,8 @@ from sqlalchemy.engine import Engine
 
 from projections.audit.merkle import MerkleLog, NodeId
 from projections.audit.recorder import IntegrityRecording
-from projections.audit.sql import Appended, Dialect, EventRow, append_events, read_state, select_events
+from projections.audit.sql import (Appended, Dialect, EventRow, append_events, create_all_retrying, read_state,
+                                   select_events)
 from projections.db import engine_for
 
 
@@ -70,9 +71,11 @@ class IntegrityLog:
     # --- tables and state ------------------------------------------------------------
     def setup(self) -> IntegrityLog:
         if not self._ready:
-            with self.engine.begin() as conn:
-                for statement in self.d.ddl():
-                    conn.exec_driver_sql(statement)
+            def create() -> None:
+                with self.engine.begin() as conn:
+                    for statement in self.d.ddl():
+                        conn.exec_driver_sql(statement)
+            create_all_retrying(create)
             self._ready = True
         return self
 

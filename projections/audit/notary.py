@@ -36,6 +36,7 @@ from projections.audit.checkpoint import (
     verifier_key_for,
 )
 from projections.audit.log import IntegrityLog
+from projections.audit.sql import create_all_retrying
 
 metadata = MetaData()
 checkpoints = Table(
@@ -127,7 +128,7 @@ class Notary:
 
     def setup(self) -> Notary:
         if not self._ready:
-            metadata.create_all(self.engine)
+            create_all_retrying(lambda: metadata.create_all(self.engine))
             self._ready = True
         return self
 

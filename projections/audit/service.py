@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ class AuditService:
         self.notary = Notary(self.log, Path(signing_key_path), origin)
         self.person_keys_url = person_keys_url or database_url
         self._vault: PersonVault | None = None
+        self._lock = threading.Lock()
 
     @classmethod
     def from_settings(cls, settings: Any) -> AuditService:
@@ -47,8 +49,9 @@ class AuditService:
 
     @property
     def vault(self) -> PersonVault:
-        if self._vault is None:
-            self._vault = PersonVault(self.person_keys_url).setup()
+        with self._lock:
+            if self._vault is None:
+                self._vault = PersonVault(self.person_keys_url).setup()
         return self._vault
 
     def attach(self, ledger: Ledger) -> Ledger:

@@ -174,3 +174,17 @@ def append_events(cursor: Any, d: Dialect, events: Sequence[EventRow], *, adopte
         cursor.execute(d.sql(f"UPDATE {d.table('merkle_state')} SET size = ?, last_position = ? WHERE id = 1"),
                        (size + len(leaves), last))
     return Appended(size + len(leaves), log.root(size + len(leaves)), last, {p: i for i, p, _ in leaves})
+
+
+def create_all_retrying(create) -> None:
+    """Run idempotent DDL; two processes creating the same table at once make one of
+    them fail ("already exists" / a unique violation in the catalog): run it again."""
+    from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+
+    for attempt in range(3):
+        try:
+            create()
+            return
+        except (OperationalError, ProgrammingError, IntegrityError):
+            if attempt == 2:
+                raise

@@ -36,6 +36,7 @@ from sqlalchemy import Column, LargeBinary, MetaData, String, Table, insert, sel
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
+from projections.audit.sql import create_all_retrying
 from projections.db import engine_for
 
 PREFIX = "pd1:"
@@ -80,7 +81,7 @@ class PersonVault:
 
     def setup(self) -> PersonVault:
         if self._secret is None:
-            vault_metadata.create_all(self.engine)
+            create_all_retrying(lambda: vault_metadata.create_all(self.engine))
             with self.engine.begin() as conn:
                 found = conn.execute(select(vault_meta.c.value).where(vault_meta.c.name == "lookup_secret")).scalar()
                 if found is None:
