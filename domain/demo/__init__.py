@@ -9,10 +9,10 @@ Standard library and ``domain`` only: it is a client of the Ledger like any othe
 from domain.demo.generator import (
     DEFAULT_FLUSH_EVERY, DemoProgress, DemoSummary, count_events_by_topic, generate,
 )
-from domain.demo.pack import PACK_VERSION, default_pack_content
+from domain.demo.pack import PACK_VERSION, default_pack_content, demo_pack
 from domain.demo.plan import DistrictPlan, plan_district
 
 __all__ = [
     "DEFAULT_FLUSH_EVERY", "DemoProgress", "DemoSummary", "DistrictPlan", "PACK_VERSION",
-    "count_events_by_topic", "default_pack_content", "generate", "plan_district",
+    "count_events_by_topic", "default_pack_content", "demo_pack", "generate", "plan_district",
 ]

@@ -20,7 +20,7 @@ from domain.base import Stamp
 from domain.demo import actors
 from domain.demo.cycle import CycleWriter
 from domain.demo.history import CommunityHistory, Context
-from domain.demo.pack import PACK_VERSION, default_pack_content
+from domain.demo.pack import demo_pack
 from domain.demo.plan import MIN_COMMUNITIES, plan_district
 from domain.demo.providers import ProviderStories, register_providers
 from domain.errors import RuleViolation, ValidationError
@@ -96,11 +96,12 @@ def generate(ledger: Ledger, *, communities: int = 394, years: int = 3, seed: in
     blacklist, ledger.blacklist = ledger.blacklist, None
     try:
         with ledger.batch(flush_every=flush_every):
-            _adopt_pack(ledger, plan)
+            version, content = _adopt_pack(ledger, plan)
             report("pack", 1, 1)
             register_providers(ledger, plan)
             report("providers", len(plan.providers), len(plan.providers))
-            ctx = Context(ledger, plan, ledger.sheet_in_force(plan.start), CycleWriter(ledger, plan))
+            ctx = Context(ledger, plan, ledger.sheet_in_force(plan.start), content.get("subsidy"),
+                          CycleWriter(ledger, plan))
             ctx.cycle.open()
             for i, community in enumerate(plan.communities):
                 CommunityHistory(ctx, community).write()
@@ -117,18 +118,21 @@ def generate(ledger: Ledger, *, communities: int = 394, years: int = 3, seed: in
     return DemoSummary(
         seed=seed, years=years, period_start=plan.start, period_end=plan.end, communities=n,
         providers=len(plan.providers), engagements=ctx.engagements, complaints=ctx.complaints, events=last - start,
-        first_position=start + 1, last_position=last, pack_id=ledger.pack_id, pack_version=PACK_VERSION,
+        first_position=start + 1, last_position=last, pack_id=ledger.pack_id, pack_version=version,
         cycle_code=ctx.cycle.code, exits=ctx.exits, overdue=ctx.overdue,
         dishonest={p.uscc: p.dishonest for p in plan.providers if p.dishonest},
         categories=dict(Counter(c.category for c in plan.communities)),
     )
 
 
-def _adopt_pack(ledger: Ledger, plan) -> None:
+def _adopt_pack(ledger: Ledger, plan) -> tuple[str, dict]:
+    """The ledger's pack, in force from before the first registration (whatever the file's own date)."""
+    version, _, content = demo_pack(ledger.pack_id)
     day = date(plan.first_year - 1, 10, 1)
-    ledger.adopt_policy(pack_id=ledger.pack_id, version=PACK_VERSION, effective_from=day, content=default_pack_content(),
-                        stamp=Stamp(day, actors.HOUSING_BUREAU, Source(document="津南区社区物业管理提升工作方案")),
-                        idempotency_key=f"demo-{plan.seed}-pack-{PACK_VERSION}")
+    ledger.adopt_policy(pack_id=ledger.pack_id, version=version, effective_from=day, content=content,
+                        stamp=Stamp(day, actors.HOUSING_BUREAU, Source(document=content.get("title", "政策包"))),
+                        idempotency_key=f"demo-{plan.seed}-pack-{version}")
+    return version, content
 
 
 def count_events_by_topic(ledger: Ledger, start: int = 1, page: int = 10000) -> dict[str, int]:

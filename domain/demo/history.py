@@ -41,6 +41,7 @@ class Context:
     ledger: Ledger
     plan: DistrictPlan
     sheet: AssessmentSheet
+    subsidy: dict | None  # the pack's subsidy section
     cycle: CycleWriter
     engagements: int = 0
     complaints: int = 0
@@ -70,6 +71,7 @@ class CommunityHistory(RecordsMixin):
         self.offset = self.rng.uniform(-0.04, 0.04)
         self.unserved_quality = self.rng.uniform(0.72, 0.85)
         self.renovated_on: date | None = None
+        self.modes: list[tuple[date, str]] = [(date.min, c.mode)]
         self.complaint_no = 0
 
     def write(self) -> int:
@@ -94,6 +96,9 @@ class CommunityHistory(RecordsMixin):
             if s.start <= day <= s.last_day:
                 return s
         return None
+
+    def mode_on(self, day: date) -> str:
+        return [mode for since, mode in self.modes if since <= day][-1]
 
     def quality(self, day: date) -> float:
         service = self.serving(day)
@@ -155,6 +160,7 @@ class CommunityHistory(RecordsMixin):
             self._renovate(month + self.days(5, 20), month + self.days(21, 26))
             changed = plan.month_start(c.renovate_month + 1) + self.days(0, 4)
             self._community("change_mode", changed, self.street_officer, order=MODE, mode=c.new_mode)
+            self.modes.append((changed, c.new_mode))
             self._request(1, c.next_provider, c.new_mode, changed + self.days(3, 6), c.term_months)
             self._decide(1, changed + self.days(10, 14))
             start = plan.month_start(c.renovate_month + 2)

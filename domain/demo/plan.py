@@ -166,8 +166,9 @@ def _mode(rng: random.Random, category: str, has_centre: bool) -> str:
     return Mode.PROPERTY_UNIT.value if r > 0.88 else Mode.FALLBACK.value
 
 
-_BUILD = {"commercial": (2001, -3), "resettlement": (2004, -3), "renovated_old": (1978, 2000),
-          "other_old": (1960, 2000)}
+# Old communities are "2000年以前的住宅" (seed 004 §四(三)).
+_BUILD = {"commercial": (2001, -3), "resettlement": (2004, -3), "renovated_old": (1978, 1999),
+          "other_old": (1960, 1999)}
 _AREA = {"commercial": (40000, 260000), "resettlement": (60000, 320000), "renovated_old": (8000, 90000),
          "other_old": (2500, 30000)}
 _UNIT = {"commercial": (85, 120), "resettlement": (68, 90), "renovated_old": (46, 62), "other_old": (40, 60)}

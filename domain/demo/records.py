@@ -11,18 +11,19 @@ from __future__ import annotations
 
 import math
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from domain.base import Stamp
 from domain.demo import actors
 from domain.demo.names import household, mobile, person_name
+from domain.demo.subsidy import QuarterFacts, payments, quarter_end
 from domain.demo.timeline import COMPLAINT, FOLLOW_UP, RECORD, RESOLVE
 from domain.values import Source
 from domain.vocab import BASIC_SERVICES, Category, Channel, ReliefKind
 
 FEN = Decimal("0.01")
 _ITEMS = (*BASIC_SERVICES, "fire_access", "facilities")  # + 消防通道, 公共设施
-_OLD = (Category.RENOVATED_OLD.value, Category.OTHER_OLD.value)
+_VOUCHER = {"district": "JNCZ", "town": "ZCZ", "city": "TJCZ"}  # 区财政 / 镇(街)财政 / 市财政
 _COMPLAINTS = (
     ("环境卫生", ("楼道垃圾多日无人清理", "垃圾桶满溢，夏季异味严重", "小区内建筑垃圾长期堆放")),
     ("门岗管理", ("夜间门岗无人值守", "外来车辆随意进出小区", "门卫态度恶劣")),
@@ -128,18 +129,18 @@ class RecordsMixin:
         self.timeline.at(day, RECORD, self.ledger.record_assessment, self.c.code, quarter=quarter, points=points,
                          vetoes=vetoes, sheet=sheet, stamp=Stamp(day, actors.HOUSING_BUREAU,
                                                                  Source(document=f"津南区{quarter}物业管理联合考核")))
-        if self.c.category in _OLD and grade != "fail":  # subsidies follow a passing assessment
-            paid = self.plan.month_start(m + 1) + self.days(9, 24)
-            renovated = self.renovated_on is not None and self.renovated_on <= day
-            area = Decimal(str(self.c.floor_area))
-            payers = [("district", Decimal("0.10") if renovated else Decimal("0.06"), actors.FINANCE, "JNCZ")]
-            if self.c.street.town:
-                payers.append(("town", Decimal("0.04"), actors.TOWN_FINANCE, f"{self.c.street.code}CZ"))
-            for level, per_month, actor, prefix in payers:
-                voucher = f"{prefix}-{quarter}-{self.c.code}"
-                self._community("pay_subsidy", paid, actor, Source(document=voucher), order=RECORD, period=quarter,
-                                payer_level=level, amount=(area * per_month * 3).quantize(FEN, ROUND_HALF_UP),
-                                voucher_no=voucher)
+        facts = QuarterFacts(
+            category=self.c.category, build_year=self.c.build_year, mode=self.mode_on(day),
+            renovated=self.renovated_on is not None and self.renovated_on <= day,
+            served=self.serving(quarter_end(quarter)) is not None, grade=grade,
+            area=Decimal(str(self.c.floor_area)), quarter=quarter,
+            months=tuple(f"{quarter[:4]}-{3 * int(quarter[-1]) - k:02d}" for k in (2, 1, 0)))
+        paid = self.plan.month_start(m + 1) + self.days(9, 24)  # the month after the quarter
+        for period, level, amount in payments(self.ctx.subsidy, facts):
+            voucher = f"{_VOUCHER[level]}-{period}-{self.c.code}"
+            self._community("pay_subsidy", paid, actors.FINANCE if level == "district" else actors.TOWN_FINANCE,
+                            Source(document=voucher), order=RECORD, period=period, payer_level=level,
+                            amount=amount, voucher_no=voucher)
 
     # --- yearly -------------------------------------------------------------------------
     def _survey(self, period: str, day: date, q: float) -> None:
