@@ -172,6 +172,8 @@ class PersonVault:
     def forget(self, person: str) -> str:
         """Destroy the person's key (and the phone lookup); returns the person id."""
         person_id = self.resolve(person)
+        if (when := self.erased_at(person_id)) is not None:
+            raise VaultError(f"person {person_id} was already forgotten at {when}")
         with self.engine.begin() as conn:
             if self.kind == "sqlite":
                 conn.exec_driver_sql("PRAGMA secure_delete = ON")
