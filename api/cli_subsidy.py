@@ -90,15 +90,38 @@ def street_table(query, period) -> Table:
 
 def demo_section(database_url: str, out: Console | None = None, pack_id: str | None = None) -> None:
     """The demo's subsidy section: the last complete quarter's summary by street."""
+    from projections.subsidy_periods import period_of
     from projections.subsidy_query import SubsidyQuery
 
+    out = out or console
     query = SubsidyQuery.open(database_url, pack_id, _settings().pack_id)
     horizon = query.horizon()
-    if horizon is not None:
-        (out or console).print(street_table(query, last_complete_quarter(horizon)))
+    if horizon is None:
+        return
+    quarter = last_complete_quarter(horizon)
+    out.print(street_table(query, quarter))
+    before = period_of(quarter.start - timedelta(days=1), "quarter")
+    lines = query.lines(before)
+    due, paid = sum((l.due for l in lines), Decimal(0)), sum((l.paid for l in lines), Decimal(0))
+    out.print(f"上一季度 {before.label}：应发 {due:,.2f} 元，已发 {paid:,.2f} 元。"
+              f"补贴按季度考核结果核发，次季度拨付；明细：taizhang subsidy list --period {quarter.label}")
+
+
+def _after_demo(run) -> None:
+    """`taizhang demo` hook (api.cli_demo.add_after_demo_report)."""
+    from domain.store import parse_database_url
+
+    if parse_database_url(run.database_url).kind in ("sqlite", "postgresql"):
+        demo_section(run.database_url, run.console, run.ledger.pack_id)
 
 
 def register(app: typer.Typer) -> None:
+    try:
+        from api.cli_demo import add_after_demo_report
+    except ImportError:  # the demo is optional
+        pass
+    else:
+        add_after_demo_report(_after_demo)
     sub = typer.Typer(help="补贴 Subsidies: packs, eligibility, payments, what-if, export", no_args_is_help=True)
     app.add_typer(sub, name="subsidy")
 

@@ -34,6 +34,7 @@ EVENT_CLASSES = (
     Complaint.Filed, Complaint.Resolved, PolicyRegistry.PackAdopted,
 )
 TOPICS = frozenset(topic_of(c) for c in EVENT_CLASSES)
+_INSPECTION = topic_of(Community.InspectionRecorded)
 _SKIP = {"timestamp", "originator_topic", "actor", "source", "originator_id", "originator_version"}
 _LABEL = {"AssessmentRecorded": "quarter", "SatisfactionSurveyed": "period", "EvaluationRecorded": "period",
           "FeesCollected": "month"}
@@ -114,13 +115,15 @@ class SubsidyInputs:
             return  # already applied: applying the log twice changes nothing
         self.meta["position"] = record.position
         self.changed.add(("meta", ""))
-        f = {k: plain(v) for k, v in record.state.items() if k not in _SKIP}
-        on = f["occurred_on"]
+        on = plain(record.state["occurred_on"])
         horizon = self.meta["horizon"]
         if horizon is None or on > horizon:
             if horizon is not None and (self.stale_all is None or horizon < self.stale_all):
                 self.stale_all = horizon  # periods after the old horizon are new for every community
             self.meta["horizon"] = on
+        if record.topic == _INSPECTION:
+            return  # inspections only move the horizon (the latest business date)
+        f = {k: plain(v) for k, v in record.state.items() if k not in _SKIP}
         kind, name = record.topic.split(":")[1].split(".")
         oid = record.originator_id if isinstance(record.originator_id, str) else record.originator_id.hex
         getattr(self, f"_{kind.lower()}")(name, oid.replace("-", ""), record.version, f)
@@ -139,7 +142,7 @@ class SubsidyInputs:
             return
         code = self.meta["ids"].get(oid)
         c = self.communities.get(code)
-        if c is None or name == "InspectionRecorded":
+        if c is None:
             return
         v, on = str(version), f["occurred_on"]
         if name == "Renovated":
