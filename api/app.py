@@ -37,13 +37,24 @@ DESCRIPTION = """台账 Taizhang: the event-sourced ledger of property-service g
 
 
 def build_ledger(settings: Settings) -> Ledger:
-    """The Ledger this app writes to.
+    """The Ledger this app writes to, with what the projections provide:
 
-    SEAM: when the projections' blacklist view and the integrity log's save
-    listener exist, they are attached here (``Ledger(blacklist=…)``,
-    ``ledger.save_listeners.append(…)``), so every command gets its receipt.
+    * the integrity log written in each command's transaction (every result
+      carries its receipt: tree size, root, leaf indices) and the personal-data
+      vault (complainants' names and phones sealed per person), from
+      ``projections.audit.service.AuditService``;
+    * the blacklist the party committee's entry decisions rest on, and the
+      ratings calculator, both following this ledger's own log in memory (always
+      as of the last position; no projection runner needed).
     """
-    return Ledger(settings.database_url, pack_id=settings.pack_id)
+    from projections.audit.service import AuditService
+    from projections.blacklist import blacklist_view
+    from projections.ratings import LedgerRatingsCalculator
+
+    ledger = AuditService.from_settings(settings).ledger(pack_id=settings.pack_id)
+    ledger.blacklist = blacklist_view(ledger=ledger)
+    ledger.ratings = LedgerRatingsCalculator(ledger)
+    return ledger
 
 
 def discover_routers(package: str) -> list[APIRouter]:
@@ -79,7 +90,7 @@ def create_app(settings: Settings | None = None, *, ledger: Ledger | None = None
     app.state.settings = settings
     app.state.ledger = ledger
     app.state.tokens = TokenStore.load(settings.auth_tokens_file)
-    app.state.catalogue = build_catalogue(ledger)
+    app.state.catalogue = build_catalogue(ledger, settings.catalogue, settings.database_url)
 
     install_error_handlers(app, html_handler=web.error_page)
     for router in discover_routers("api.routers"):

@@ -1,11 +1,14 @@
-"""Lists for the API and the pages, until the projections' read models serve them.
+"""Lists and counts for the API and the pages: the :class:`Catalogue` port.
 
-SEAM: :class:`Catalogue` is what routers and pages ask for lists and counts.
-:class:`LedgerCatalogue` is a stop-gap that follows the event log in memory
-(incrementally, from the last position it read); it is rebuilt per process and
-is fine for a district's demo ledger. When ``projections`` offers query functions
-over its registry read model, :func:`build_catalogue` should return an adapter
-over them instead, and nothing else in ``api`` has to change.
+Two adapters, chosen by ``settings.catalogue``:
+
+* ``memory`` (default): :class:`LedgerCatalogue` follows the event log in memory,
+  incrementally from the last position it read. Always current (read-your-writes),
+  needs no other process; its first call reads the whole log once (about 2 s for
+  the 55,000 events of the demo district).
+* ``read_models``: :class:`api.catalogue_db.ReadModelCatalogue` reads the
+  projections' registry read model (``projections.queries``) kept by a runner
+  (``taizhang project --follow``); lists may lag by the runner's poll interval.
 """
 
 from __future__ import annotations
@@ -54,7 +57,6 @@ class EngagementRow:
     community_code: str
     status: str
     requested_on: date
-    position: int
 
 
 @dataclass
@@ -66,6 +68,7 @@ class Counts:
     engagements_active: int = 0
     entry_requests_pending: int = 0
     complaints_open: int = 0
+    lists_as_of: int = 0  # ledger position the lists and counts above are as of
 
 
 class Catalogue(Protocol):
@@ -152,7 +155,7 @@ class LedgerCatalogue:
     def _requested(self, e: Engagement.EntryRequested, position: int) -> None:
         self._codes[e.originator_id] = e.code
         self._engagements[e.code] = EngagementRow(e.code, e.provider_uscc, e.community_code, "requested",
-                                                  e.occurred_on, position)
+                                                  e.occurred_on)
 
     def _status(self, e: Engagement.Event, _: int) -> None:
         row = self._engagements.get(self._codes.get(e.originator_id, ""))
@@ -181,7 +184,7 @@ class LedgerCatalogue:
             communities=len(self._communities),
             engagements_active=sum(r.status in ("active", "exit_noticed", "exit_approved") for r in engagements),
             entry_requests_pending=sum(r.status == "requested" for r in engagements),
-            complaints_open=len(self._open_complaints),
+            complaints_open=len(self._open_complaints), lists_as_of=self._position,
         )
 
     def providers(self) -> list[ProviderRow]:
@@ -195,13 +198,18 @@ class LedgerCatalogue:
     def engagements(self, status: str | None = None) -> list[EngagementRow]:
         self.refresh()
         rows = [r for r in self._engagements.values() if status is None or r.status == status]
-        return sorted(rows, key=lambda r: r.position)
+        return sorted(rows, key=lambda r: (r.requested_on, r.code))
 
     def community(self, code: str) -> CommunityRow | None:
         self.refresh()
         return self._communities.get(code)
 
 
-def build_catalogue(ledger: Ledger) -> Catalogue:
-    """The catalogue the app serves lists from (the seam for projections' queries)."""
+def build_catalogue(ledger: Ledger, kind: str = "memory", database_url: str = "") -> Catalogue:
+    """The catalogue the app serves lists from."""
+    if kind == "read_models":
+        from api.catalogue_db import ReadModelCatalogue
+        return ReadModelCatalogue(ledger, database_url)
+    if kind != "memory":
+        raise ValueError(f"catalogue must be 'memory' or 'read_models', not {kind!r}")
     return LedgerCatalogue(ledger)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -26,5 +27,8 @@ class Settings(BaseSettings):
     # header (and the web login's matching cookie) without any credential.
     dev_auth: bool = True
     # Bearer tokens: a TOML or JSON file of users with the SHA-256 of their token
-    # (see api/auth/tokens.py; `taizhang token` prints an entry).
+    # (see api/auth/users.py; `taizhang token` prints an entry).
     auth_tokens_file: Path | None = None
+    # Where the API's lists come from: "memory" (follow the log in-process, always
+    # current) or "read_models" (the projections' tables, kept by `taizhang project --follow`).
+    catalogue: Literal["memory", "read_models"] = "memory"

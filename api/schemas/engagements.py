@@ -85,7 +85,6 @@ class EngagementSummaryOut(BaseModel):
     community_code: str
     status: str
     requested_on: date
-    position: int
 
 
 # --- complaints ------------------------------------------------------------------

@@ -36,6 +36,7 @@ WORDS: dict[str, dict[str, str]] = {
     "dash.active": {"zh": "在管服务", "en": "Active engagements"},
     "dash.pending": {"zh": "待审批进驻", "en": "Entry requests pending"},
     "dash.complaints": {"zh": "未办结投诉", "en": "Open complaints"},
+    "dash.lag": {"zh": "列表与统计来自读模型，截至账本位置 ", "en": "Lists and counts come from the read models, as of ledger position "},
     "dash.public": {"zh": "公众可查看已发布的星级评定结果和黑名单。", "en": "The public can see published star ratings and the blacklist."},
     "col.uscc": {"zh": "统一社会信用代码", "en": "USCC"},
     "col.name": {"zh": "名称", "en": "Name"},
