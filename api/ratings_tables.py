@@ -101,7 +101,7 @@ def blacklist_table(conn: Connection, day: str) -> Table:
         table.add_column(col)
     for e in blacklist_on(conn, day):
         table.add_row(e["uscc"], provider_name(conn, e["uscc"]) or "—", REASONS_ZH.get(e["reason"], e["reason"]),
-                      e["since"], e["until"] or "长期", detail(e), refs(e["events"]))
+                      e["since"], e["until"] or "长期", detail(e), refs(e["events"], limit=1))
     if not table.row_count:
         table.add_row("—", "（无）", "", "", "", "", "")
     return table
