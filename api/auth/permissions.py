@@ -42,6 +42,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "open": _roles(HB),
     "correct_score": _roles(HB),
     "close": _roles(HB),
+    "compute_result": _roles(HB),
+    "publish": _roles(HB),
+    "file_objection": _roles(HB),  # filed by the provider, recorded by the bureau
+    "decide_objection": _roles(HB),
+    "republish": _roles(HB),
     "adopt_policy": _roles(HB),
     # department assessors score in a cycle (each for its own department, see score_department)
     "submit_score": _roles(DEPT, HB, CA, PC, ST),

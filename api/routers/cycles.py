@@ -1,5 +1,6 @@
-"""/api/v1/cycles: star-rating cycles up to their close (scheme, open, scores,
-corrections, close). Computing, publishing and appeals come with the ratings work."""
+"""/api/v1/cycles: star-rating cycles: scheme, open, scores, corrections, close,
+result (computed by the ratings projection from the ledger as it stands),
+publication, objections (复核) and their decisions, republication."""
 
 from typing import Annotated
 
@@ -12,7 +13,10 @@ from api.auth.permissions import score_department
 from api.commands import CommandContext, command, load
 from api.deps import LedgerDep, Reader
 from api.schemas.common import COMMAND_RESPONSES, READ_RESPONSES, CommandResultOut
-from api.schemas.cycles import CycleCloseIn, CycleOpenIn, CycleOut, SchemeIn, ScoreCorrectionIn, ScoreIn
+from api.schemas.cycles import (
+    CycleCloseIn, CycleOpenIn, CycleOut, ObjectionDecisionIn, ObjectionIn, PublicationIn, RepublicationIn, ResultIn,
+    SchemeIn, ScoreCorrectionIn, ScoreIn,
+)
 
 router = APIRouter(prefix="/cycles", tags=["rating cycles 星级评定"])
 CodePath = Annotated[str, Path(description="cycle code", min_length=1, max_length=64)]
@@ -48,9 +52,35 @@ def close_cycle(code: CodePath, body: CycleCloseIn, cmd: Annotated[CommandContex
     return cmd.run(lambda **kw: cmd.ledger.cycle_command("close", code, **kw), body, kind=RatingCycle.KIND, code=code)
 
 
+def _after_close(name: str, summary: str, path: str, model: type) -> None:
+    """Commands on a closed cycle; compute_result and republish read the ledger through the calculator."""
+
+    def endpoint(code: CodePath, body: model, cmd: Annotated[CommandContext, command(name)]) -> JSONResponse:  # type: ignore[valid-type]
+        if name in ("compute_result", "republish"):
+            call = getattr(cmd.ledger, name)
+            return cmd.run(lambda **kw: call(code, **kw), body, kind=RatingCycle.KIND, code=code)
+        return cmd.run(lambda **kw: cmd.ledger.cycle_command(name, code, **kw), body, kind=RatingCycle.KIND, code=code)
+
+    endpoint.__name__ = name
+    router.add_api_route(f"/{{code}}/{path}", endpoint, methods=["POST"], summary=summary, **CREATED)
+
+
+for _spec in (
+    ("compute_result", "Compute and record the result (计算评定结果)", "result", ResultIn),
+    ("publish", "Publish the result (公布结果)", "publication", PublicationIn),
+    ("file_objection", "Record a provider's objection (复核申请)", "objections", ObjectionIn),
+    ("decide_objection", "Decide an objection (复核决定)", "objection-decisions", ObjectionDecisionIn),
+    ("republish", "Publish again after upheld objections (重新公布)", "republication", RepublicationIn),
+):
+    _after_close(*_spec)
+
+
 @router.get("/{code}", response_model=CycleOut, responses=READ_RESPONSES, summary="A cycle's current state")
 def get_cycle(code: CodePath, _: Reader, ledger: LedgerDep, response: Response) -> CycleOut:
     c = load(ledger, RatingCycle, code, "code")
     response.headers["ETag"] = f'"{c.version}"'
     return CycleOut(code=c.code, status=c.status, departments=list(c.departments), period_start=c.period_start,
-                    period_end=c.period_end, scores_submitted=len(c.scores), version=c.version)
+                    period_end=c.period_end, scores_submitted=len(c.scores), cut_points=list(c.cut_points),
+                    digest=c.digest, position=c.position, publications=len(c.publications),
+                    objections_pending=sum(o["status"] == "pending" for o in c.objections.values()),
+                    version=c.version)

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from domain.vocab import DEPARTMENTS, STANDARDISATIONS, STAR_METHODS
 
-from api.schemas.common import Code, CommandIn, Text, Version
+from api.schemas.common import USCC, Code, CommandIn, Text, Version
 
 Department = Literal[DEPARTMENTS]  # type: ignore[valid-type]
 Score = Annotated[float, Field(ge=0, le=100)]
@@ -24,6 +24,8 @@ class SchemeIn(CommandIn):
     min_departments: Annotated[int, Field(ge=1)]
     standardisation: Literal[STANDARDISATIONS] = "raw"  # type: ignore[valid-type]
     guardrail: Annotated[float, Field(gt=0)] | None = None
+    appeal: dict[str, Any] | None = Field(default=None, description="objection window, e.g. {\"working_days\": 10}")
+    pack: dict[str, Any] | None = Field(default=None, description="the scheme pack this cycle follows, recorded whole")
 
 
 class CycleOpenIn(CommandIn):
@@ -48,6 +50,32 @@ class CycleCloseIn(CommandIn):
     """Closing needs only the business date."""
 
 
+class ResultIn(CommandIn):
+    """Compute the closed cycle's result from the ledger as it stands (the ratings projection)."""
+
+
+class PublicationIn(CommandIn):
+    """Publish the computed result (its digest and ledger position are fixed in the event)."""
+
+
+class ObjectionIn(CommandIn):
+    provider_uscc: USCC
+    reason: Text
+
+
+class ObjectionDecisionIn(CommandIn):
+    objection_version: Version
+    upheld: bool
+    reason: Text
+    department: Department | None = Field(default=None, description="upheld: the department whose score changes…")
+    score: Score | None = None
+    stars: Annotated[int, Field(ge=1, le=10)] | None = Field(default=None, description="…or the stars to give")
+
+
+class RepublicationIn(CommandIn):
+    """Publish again with the rows changed by upheld objections."""
+
+
 class CycleOut(BaseModel):
     code: str
     status: str
@@ -55,6 +83,11 @@ class CycleOut(BaseModel):
     period_start: date | None
     period_end: date | None
     scores_submitted: int
+    cut_points: list[Any]
+    digest: str | None
+    position: int | None = Field(description="ledger position the result was computed from")
+    publications: int
+    objections_pending: int
     version: int
 
 

@@ -14,6 +14,10 @@ def run_lifecycle(client) -> None:
     setup_registry(client)
     requested = ok(post(client, "/engagements", ENTRY_BODY, STREET_USER, **{"Idempotency-Key": "entry-1"}))
     assert requested["aggregate"] == {**requested["aggregate"], "kind": "engagement", "code": "E-001", "version": 1}
+    # The integrity log is written in the command's transaction: the receipt names the tree holding it.
+    receipt = requested["receipt"]
+    assert receipt["log_mode"] == "transaction" and receipt["tree_size"] >= requested["positions"][-1]
+    assert len(receipt["leaf_index"]) == len(requested["positions"])
 
     decided = ok(post(client, "/engagements/E-001/entry-decision",
                       {"approved": True, "reason": "信用良好", "occurred_on": "2024-01-10"}, PARTY,
@@ -98,3 +102,18 @@ def test_source_document_and_business_date_are_recorded(client) -> None:
     event = ledger.mapper.to_domain_event(ledger.recorder.select_notifications(ledger.max_position(), 1)[0])
     assert event.source == {"document": "津南党组〔2024〕3号", "sha256": "ab" * 32}
     assert event.occurred_on.isoformat() == "2024-01-03"
+
+
+def test_an_entry_decision_rests_on_the_blacklist_and_needs_an_override_for_a_listed_provider(client) -> None:
+    setup_registry(client)
+    ok(post(client, "/providers/" + USCC + "/dishonesty-declarations",
+            {"term_start": "2024-01-01", "term_end": "2025-12-31", "reason": "拒不退出", "occurred_on": "2024-01-02"},
+            HB))
+    ok(post(client, "/engagements", ENTRY_BODY, STREET_USER))
+    decision = {"approved": True, "reason": "居民同意", "occurred_on": "2024-02-01"}
+    refused = post(client, "/engagements/E-001/entry-decision", decision, PARTY)
+    assert refused.status_code == 409
+    assert (refused.json()["error"]["field"], refused.json()["error"]["rule"]) == ("provider_uscc", "blacklisted")
+    ok(post(client, "/engagements/E-001/entry-decision", {**decision, "override_reason": "应急接管，区住建委同意"}, PARTY))
+    engagement = ok(client.get("/api/v1/engagements/E-001", headers=AUDITOR), 200)
+    assert (engagement["status"], engagement["override_reason"]) == ("approved", "应急接管，区住建委同意")
