@@ -64,7 +64,7 @@ def stars_table(conn: Connection, cycle: str) -> Table:
     counts = Counter(stars)
     row = conn.execute(text("SELECT cut_points, method, current_digest FROM rating_cycles WHERE code = :c"),
                        {"c": cycle}).one_or_none()
-    table = Table(title=f"{cycle} 星级分布（分数线：{cuts(_json(row[0]) if row else None)}）")
+    table = Table(title=f"{cycle} 星级分布")
     table.add_column("星级")
     table.add_column("企业数", justify="right")
     table.add_column("占比", justify="right")
@@ -74,7 +74,8 @@ def stars_table(conn: Connection, cycle: str) -> Table:
     table.add_section()
     table.add_row("合计", str(len(stars)), "")
     if row:
-        table.caption = f"方法：{METHODS_ZH.get(row[1], row[1])}；结果摘要 SHA-256 {row[2]}"
+        table.caption = (f"分数线：{cuts(_json(row[0]))}；方法：{METHODS_ZH.get(row[1], row[1])}；"
+                         f"结果摘要 SHA-256 {row[2]}")
     return table
 
 

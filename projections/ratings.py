@@ -26,7 +26,7 @@ from projections.ledger_log import Follower
 from projections.ratings_calc import current_results, evaluate, objection_fixes, republication
 from projections.ratings_state import CYCLE_EVENTS, OTHER_EVENTS, TOPICS, CycleState, RatingsState
 from projections.records import canonical_json
-from projections.tracking import read_tracking
+from projections.tracking import read_build_info, read_tracking
 
 metadata = MetaData()
 
@@ -126,13 +126,17 @@ class RatingsProjection(Projection):
         self.dirty: set[str] = set()
 
     def load(self, conn: Connection) -> None:
+        """Re-read this projection's topics up to its committed position (an "effective on"
+        build keeps the same business-date cut as the runner)."""
         tracked = read_tracking(conn).get(self.name)
         if tracked is not None and tracked.position and self.source is not None:
+            effective_on = read_build_info(conn).get("effective_on") or None
             after = 0
             while after < tracked.position:
                 batch = self.source.read(after, tracked.position, 20000, TOPICS)
                 for record in batch:
-                    self.state.apply(record)
+                    if effective_on is None or record.occurred_on <= effective_on:
+                        self.state.apply(record)
                 after = batch[-1].position if len(batch) == 20000 else tracked.position
 
     @on(*CYCLE_EVENTS)
