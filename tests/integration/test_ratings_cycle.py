@@ -129,3 +129,31 @@ def test_replay_equals_incremental_with_restarts_for_ratings_and_credit(tmp_path
     assert rebuild(url, NAMES[1:], target_url=rebuilt).ok
     assert {n: d["digest"] for n, d in digests(rebuilt, NAMES[1:]).items()} == incremental
     assert all(v for (v,) in _rows(rebuilt, "SELECT verified FROM rating_publications"))
+
+
+def test_explain_gives_every_input_weight_cut_point_pack_version_and_event_behind_a_provider(database_url):
+    from projections.explain import explain_provider
+
+    ledger = _told(database_url)
+    catch_up(database_url, NAMES)
+    engine = engine_for(database_url)
+    try:
+        with engine.connect() as conn:
+            x = explain_provider(conn, story.usccs()[0], "2024", "2025-02-10")
+    finally:
+        engine.dispose()
+    [r] = x["ratings"]
+    cycle = ledger.repository.get(aggregate_id("rating_cycle", "2024"))
+    assert (r["composite"], r["stars"]) == tuple(cycle.results[story.usccs()[0]])
+    assert r["cut_points"] == cycle.cut_points and r["pack"]["id"] == story.PACK and r["pack"]["version"] == "2024.1"
+    assert abs(sum(d["weight"] for d in r["departments"].values()) - 1) < 1e-12
+    fire = r["departments"]["fire_rescue"]
+    assert [(src["community"], src["served_area"]) for src in fire["sources"]] == [("C-1", 30000.0), ("C-2", 10000.0)]
+    assert fire["score"] == (94 * 30000 + 72 * 10000) / 40000  # C-1 and C-2 fire scores by served floor area
+    assert all({"id", "version", "position"} <= set(e) for src in fire["sources"] for e in src["events"])
+    assert [p["number"] for p in r["publications"]] == [1, 2] and all(p["verified"] for p in r["publications"])
+    kinds = sorted(i["kind"] for i in x["credit"]["items"])
+    assert kinds == ["complaint_substantiated", "complaint_substantiated", "inspection_failed", "inspection_failed",
+                     "inspection_failed", "stars"]
+    assert all(i["expires_on"] > i["occurred_on"] and i["events"] for i in x["credit"]["items"])
+    assert x["name"] and x["entry_decisions"][0]["code"] == "E-1"
