@@ -84,13 +84,15 @@ class LedgerBlacklistView:
         return self.follower.state
 
     def entries(self, uscc: str, upto: int | None = None) -> list[dict]:
-        self.follower.catch_up(upto)
-        items = list(self.state.items.get(uscc, {}).values())
-        return blacklist_entries(items, self.state.rules_on, self.state.rule_days())
+        with self.follower.lock:
+            self.follower.catch_up(upto)
+            items = list(self.state.items.get(uscc, {}).values())
+            return blacklist_entries(items, self.state.rules_on, self.state.rule_days())
 
     def status(self, uscc: str, on: date) -> tuple[bool, int]:
-        position = self.follower.catch_up()
-        return bool(listed_on(self.entries(uscc, position), on.isoformat())), position
+        with self.follower.lock:
+            position = self.follower.catch_up()
+            return bool(listed_on(self.entries(uscc, position), on.isoformat())), position
 
 
 def blacklist_view(database_url: str | None = None, *, ledger: Any = None) -> Any:

@@ -9,6 +9,7 @@ log up to a position.
 
 from __future__ import annotations
 
+import threading
 from typing import Any, Iterator, Sequence
 
 from projections.records import Record, loads
@@ -28,19 +29,24 @@ def read_records(recorder: Any, after: int, upto: int, topics: Sequence[str] = (
 
 
 class Follower:
-    """Keeps an in-memory state (anything with ``apply(record)``) caught up with a ledger's log."""
+    """Keeps an in-memory state (anything with ``apply(record)``) caught up with a ledger's log.
+
+    ``lock`` serialises catching up and reading the state (API workers are threads):
+    hold it around any read of ``state`` that must not see a half-applied batch."""
 
     def __init__(self, recorder: Any, state: Any, topics: Sequence[str]) -> None:
         self.recorder, self.state, self.topics = recorder, state, tuple(topics)
         self.position = 0
+        self.lock = threading.RLock()
 
     def catch_up(self, upto: int | None = None) -> int:
-        target = (self.recorder.max_notification_id() or 0) if upto is None else upto
-        if target > self.position:
-            for record in read_records(self.recorder, self.position, target, self.topics):
-                self.state.apply(record)
-            self.position = target
-        return self.position
+        with self.lock:
+            target = (self.recorder.max_notification_id() or 0) if upto is None else upto
+            if target > self.position:
+                for record in read_records(self.recorder, self.position, target, self.topics):
+                    self.state.apply(record)
+                self.position = target
+            return self.position
 
 
 def recorder_lookup(recorder: Any):

@@ -194,12 +194,14 @@ class LedgerRatingsCalculator:
         return self.follower.state
 
     def compute(self, cycle_code: str, upto: int) -> dict:
-        self.follower.catch_up(upto)
-        return evaluate(self.state, cycle_code, upto).record_kwargs()
+        with self.follower.lock:
+            self.follower.catch_up(upto)
+            return evaluate(self.state, cycle_code, upto).record_kwargs()
 
     def republication(self, cycle_code: str, upto: int) -> dict:
-        self.follower.catch_up(upto)
-        return republication(self.state, cycle_code, upto)
+        with self.follower.lock:
+            self.follower.catch_up(upto)
+            return republication(self.state, cycle_code, upto)
 
 
 def ratings_calculator(ledger: Any) -> LedgerRatingsCalculator:
