@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import threading
 from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
@@ -52,9 +53,28 @@ def build_ledger(settings: Settings) -> Ledger:
     from projections.ratings import LedgerRatingsCalculator
 
     ledger = AuditService.from_settings(settings).ledger(pack_id=settings.pack_id)
-    ledger.blacklist = blacklist_view(ledger=ledger)
-    ledger.ratings = LedgerRatingsCalculator(ledger)
+    # Requests run in a thread pool; the in-memory followers are not thread-safe.
+    lock = threading.RLock()
+    ledger.blacklist = Serialised(blacklist_view(ledger=ledger), lock)
+    ledger.ratings = Serialised(LedgerRatingsCalculator(ledger), lock)
     return ledger
+
+
+class Serialised:
+    """Calls the wrapped object's methods one at a time (under ``lock``)."""
+
+    def __init__(self, target: object, lock: threading.RLock) -> None:
+        self._target, self._lock = target, lock
+
+    def __getattr__(self, name: str) -> object:
+        attr = getattr(self._target, name)
+        if not callable(attr):
+            return attr
+
+        def call(*args: object, **kwargs: object) -> object:
+            with self._lock:
+                return attr(*args, **kwargs)
+        return call
 
 
 def discover_routers(package: str) -> list[APIRouter]:

@@ -29,7 +29,7 @@ def adopt_scheme(body: SchemeIn, cmd: Annotated[CommandContext, command("adopt_s
                    location=f"/api/v1/cycles/{body.code}")
 
 
-@router.post("/{code}/open", **CREATED, summary="Open the cycle for scores (开始评定)")
+@router.post("/{code}/open", **CREATED, name="open", summary="Open the cycle for scores (开始评定)")
 def open_cycle(code: CodePath, body: CycleOpenIn, cmd: Annotated[CommandContext, command("open")]) -> JSONResponse:
     return cmd.run(lambda **kw: cmd.ledger.cycle_command("open", code, **kw), body, kind=RatingCycle.KIND, code=code)
 
@@ -47,7 +47,7 @@ def correct_score(code: CodePath, body: ScoreCorrectionIn,
                    kind=RatingCycle.KIND, code=code)
 
 
-@router.post("/{code}/close", **CREATED, summary="Close the cycle to scores (截止评分)")
+@router.post("/{code}/close", **CREATED, name="close", summary="Close the cycle to scores (截止评分)")
 def close_cycle(code: CodePath, body: CycleCloseIn, cmd: Annotated[CommandContext, command("close")]) -> JSONResponse:
     return cmd.run(lambda **kw: cmd.ledger.cycle_command("close", code, **kw), body, kind=RatingCycle.KIND, code=code)
 

@@ -47,9 +47,11 @@ def install(app: FastAPI) -> None:
     from api.app import discover_routers
 
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    served: set[str] = set()
     for router in discover_routers("api.web.pages"):
         app.include_router(router, include_in_schema=False)
-    served = {r.path for r in app.routes if isinstance(r, APIRoute) and "GET" in r.methods}
+        # (Read from the router itself: FastAPI ≥ 0.16x keeps included routers lazy in app.routes.)
+        served |= {r.path for r in router.routes if isinstance(r, APIRoute) and "GET" in r.methods}
     for path, key, _public in NAV:
         if path not in served:
             app.add_api_route(path, _placeholder(key), methods=["GET"], include_in_schema=False)
