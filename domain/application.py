@@ -105,6 +105,11 @@ class LedgerCore(Application):
             idempotency_key = check_text(idempotency_key, "idempotency_key", max_len=200)
             previous = self._idempotent_result(idempotency_key)
             if previous is not None:
+                if previous.command != command:
+                    raise RuleViolation(
+                        "idempotency_key", "same_command",
+                        f"this key was used for {previous.command}, not {command}; use a new key",
+                    )
                 return previous
         aggregates = work()
         versions = {str(a.id): a.version for a in aggregates}
@@ -132,11 +137,34 @@ class LedgerCore(Application):
                              versions=dict(record.result["versions"]), replayed=True)
 
     def _positions_of(self, events: list[tuple[UUID, int]]) -> list[int]:
-        """Ledger positions (notification ids) of the given (aggregate id, version) pairs."""
-        wanted = set(events)
-        if not wanted:
+        """Ledger positions (notification ids) of the given (aggregate id, version) pairs.
+
+        One primary-key lookup per event on SQLite and PostgreSQL; the in-memory
+        store (tests) has no such index and is scanned.
+        """
+        if not events:
             return []
-        found: list[int] = []
+        kind = self.config.kind
+        if kind in ("sqlite", "postgresql"):
+            table = self.recorder.events_table_name  # type: ignore[attr-defined]
+            if kind == "sqlite":
+                sql = f"SELECT rowid FROM {table} WHERE originator_id = ? AND originator_version = ?"
+                params = [(agg_id.hex, version) for agg_id, version in events]
+            else:
+                schema = self.recorder.datastore.schema  # type: ignore[attr-defined]
+                sql = (f'SELECT notification_id FROM "{schema}"."{table}" '
+                       "WHERE originator_id = %s AND originator_version = %s")
+                params = list(events)
+            found = []
+            with self.recorder.datastore.transaction(commit=False) as cursor:  # type: ignore[attr-defined]
+                for row in params:
+                    cursor.execute(sql, row)
+                    hit = cursor.fetchone()
+                    if hit is not None:
+                        found.append(hit[0] if kind == "sqlite" else hit["notification_id"])
+            return sorted(found)
+        wanted = set(events)
+        found = []
         start, last = 1, self.max_position()
         while start <= last and len(found) < len(wanted):
             notifications = self.recorder.select_notifications(start, 10000)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate
@@ -53,7 +53,7 @@ class LedgerAggregate(Aggregate):
     """Base aggregate: events carry a :class:`Stamp`'s fields."""
 
     KIND = "aggregate"
-    COMMANDS: frozenset[str] = frozenset()  # methods the Ledger may call by name
+    COMMANDS: ClassVar[frozenset[str]] = frozenset()  # methods the Ledger may call by name
 
     class Event(Aggregate.Event):
         occurred_on: date

@@ -38,6 +38,16 @@ def test_replay_ignores_the_arguments_of_the_retry(served):
     assert ("InspectionRecorded", "2024-02") not in b.get(served, Community, b.COMMUNITY).records
 
 
+def test_key_reused_for_another_command_is_refused_and_writes_nothing(served):
+    inspect(served, idempotency_key="req-9")
+    position = served.max_position()
+    with pytest.raises(RuleViolation) as refused:
+        served.community_command("record_survey", b.COMMUNITY, period="2024", households=10,
+                                 valid_responses=5, satisfied=4, stamp=b.stamp(), idempotency_key="req-9")
+    assert (refused.value.field, refused.value.rule) == ("idempotency_key", "same_command")
+    assert served.max_position() == position
+
+
 def test_key_of_a_multi_aggregate_command_replays_every_position(ledger):
     b.provider(ledger)
     b.community(ledger)
