@@ -160,34 +160,44 @@ LEAF_FORMAT = 1
 
 
 def _uuid_bytes(originator_id: object) -> bytes:
+    if isinstance(originator_id, str) and len(originator_id) == 32:  # SQLite recorder: 32 hex digits
+        try:
+            return bytes.fromhex(originator_id)
+        except ValueError:
+            pass
     if isinstance(originator_id, (bytes, bytearray)) and len(originator_id) == 16:
         return bytes(originator_id)
-    if isinstance(originator_id, uuid.UUID):
+    if isinstance(originator_id, uuid.UUID):  # PostgreSQL recorder: uuid
         return originator_id.bytes
-    try:  # the SQLite recorder stores 32 hex digits, PostgreSQL a uuid
+    try:
         return uuid.UUID(str(originator_id)).bytes
     except ValueError:
         raise ProofError(f"originator id {originator_id!r} is not a UUID") from None
 
 
+_HEAD = struct.Struct(">BQ16sQI")  # format, position, originator id, version, len(topic)
+_LEAF_HEAD = struct.Struct(">BBQ16sQI")  # 0x00 (RFC 9162 leaf prefix) + _HEAD
+_LEN = struct.Struct(">I")
+
+
+def _parts(position: int, originator_id: object, originator_version: int, topic: str, state: bytes,
+           head: struct.Struct, *prefix: int) -> tuple:
+    topic_b = topic.encode("utf-8")
+    try:  # struct refuses negative numbers and anything wider than its field
+        return (head.pack(*prefix, LEAF_FORMAT, position, _uuid_bytes(originator_id), originator_version,
+                          len(topic_b)), topic_b, _LEN.pack(len(state)), state)
+    except struct.error:
+        raise ProofError("position and version must fit in 64 bits, topic and state in 4 GiB") from None
+
+
 def event_leaf_data(position: int, originator_id: object, originator_version: int,
                     topic: str, state: bytes) -> bytes:
     """Canonical bytes of one stored event (leaf format 1, see above)."""
-    topic_b = topic.encode("utf-8")
-    state_b = bytes(state)
-    if not 0 <= position < 2**64 or not 0 <= originator_version < 2**64:
-        raise ProofError("position and version must fit in 64 bits")
-    if len(topic_b) >= 2**32 or len(state_b) >= 2**32:
-        raise ProofError("topic and state must be shorter than 4 GiB")
-    return b"".join((
-        b"\x01", struct.pack(">Q", position), _uuid_bytes(originator_id),
-        struct.pack(">QI", originator_version, len(topic_b)), topic_b,
-        struct.pack(">I", len(state_b)), state_b,
-    ))
+    return b"".join(_parts(position, originator_id, originator_version, topic, state, _HEAD))
 
 
 def event_leaf_hash(position: int, originator_id: object, originator_version: int,
                     topic: str, state: bytes) -> bytes:
-    """RFC 9162 leaf hash of one stored event."""
-    data = event_leaf_data(position, originator_id, originator_version, topic, state)
-    return hashlib.sha256(b"\x00" + data).digest()
+    """RFC 9162 leaf hash of one stored event: SHA-256(0x00 || event_leaf_data(...))."""
+    return hashlib.sha256(b"".join(_parts(position, originator_id, originator_version, topic, state,
+                                          _LEAF_HEAD, 0))).digest()
