@@ -47,7 +47,8 @@ def register(app: typer.Typer) -> None:
         role: Annotated[str, typer.Argument(help="housing_bureau, street, party_committee, …")],
         org: Annotated[str, typer.Option(help="street name (street-level roles) or department code")] = "",
     ) -> None:
-        """Make a bearer token: prints the token once and the entry for the tokens file."""
+        """Make a bearer token: the token once on stderr, the tokens-file entry on stdout
+        (so `taizhang token … >> tokens.toml` never writes the token itself)."""
         try:
             Actor(user=user, role=role, org=org)
         except DomainError as error:
@@ -55,7 +56,7 @@ def register(app: typer.Typer) -> None:
         from api.auth import hash_token
 
         value = secrets.token_urlsafe(32)
-        typer.echo(f"# token for {user} (give it to them; it is not stored): {value}")
+        typer.echo(f"token for {user} (give it to them; it is not stored): {value}", err=True)
         typer.echo("[[users]]")
         for key, text in (("user", user), ("role", role), ("org", org), ("token_sha256", hash_token(value))):
             typer.echo(f"{key} = {json.dumps(text, ensure_ascii=False)}")  # a JSON string is a TOML basic string
