@@ -42,7 +42,7 @@ metadata = MetaData()
 facts = Table(
     "subsidy_facts", metadata,
     Column("kind", String(20), primary_key=True),
-    Column("key", String(64), primary_key=True),
+    Column("key", String(120), primary_key=True),
     Column("body", Text, nullable=False),
 )
 
@@ -180,9 +180,11 @@ class SubsidyProjection(Projection):
     def before_flush(self) -> None:
         inputs = self.inputs
         for kind, key, body in inputs.take_changes():
-            self.out.upsert(facts, (kind, key, canonical_json(body)))
-            if kind == "community":
-                self._community_rows(body)
+            if body is None:
+                self._delete(facts, "kind = ? AND key = ?", (kind, key))
+            else:
+                self.out.upsert(facts, (kind, key, canonical_json(body)))
+            self._derived(kind, key, body)
         stale, every = inputs.take_stale()
         plan = dict(stale)
         if every is not None:
@@ -203,20 +205,19 @@ class SubsidyProjection(Projection):
                     self.out.insert(due_parts, (row["pack_id"], row["community_code"], row["period"], row["stream"],
                                                 payer, row["period_end"], parts[payer]))
 
-    def _community_rows(self, c: dict) -> None:
-        code = c["code"]
-        for table in (payments, fee_relief, funds):
-            self._delete(table, "community_code = ?", (code,))
-        for p in c["payments"]:
-            span = parse_period(p["period"])
-            self.out.insert(payments, (code, p["version"], p["period"], span and span.start.isoformat(),
-                                       span and span.end.isoformat(), p["payer"], p["amount"], p["voucher"], p["on"]))
-        for version in sorted(c["relief"], key=int):
-            a = c["relief"][version]
-            d = a["decision"]
+    def _derived(self, kind: str, key: str, body: dict | None) -> None:
+        """The payments, fee relief and fund rows of a changed piece."""
+        code, _, version = key.rpartition("/")
+        if kind == "payment" and body is not None:
+            span = parse_period(body["period"])
+            self.out.upsert(payments, (code, body["version"], body["period"], span and span.start.isoformat(),
+                                       span and span.end.isoformat(), body["payer"], body["amount"], body["voucher"],
+                                       body["on"]))
+        elif kind == "relief" and body is not None:
+            d = body["decision"]
             status = "pending" if d is None else ("approved" if d["approved"] else "refused")
-            self.out.insert(fee_relief, (code, int(version), a["household"], a["kind"], a["months"], a["applied_on"],
-                                         status, d and d["on"], d and d["reason"]))
-        if c["fund"]:
-            f = c["fund"]
-            self.out.insert(funds, (code, f["first_collection"], f["balance"], f["on"]))
+            self.out.upsert(fee_relief, (code, int(version), body["household"], body["kind"], body["months"],
+                                         body["applied_on"], status, d and d["on"], d and d["reason"]))
+        elif kind == "community" and body is not None and body["fund"]:
+            f = body["fund"]
+            self.out.upsert(funds, (key, f["first_collection"], f["balance"], f["on"]))

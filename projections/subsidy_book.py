@@ -108,8 +108,8 @@ class CommunityFacts:
         self.area = Decimal(c["area"])
         self.registered = D(c["registered_on"])
         self.records: dict[str, list[dict]] = {}
-        for v, r in c["records"].items():
-            self.records.setdefault(r["kind"], []).append({**r, "_v": v})
+        for r in c["records"].values():
+            self.records.setdefault(r["kind"], []).append(r)
         # An agreement counts from its start to its end, or to the day the engagement ended if earlier.
         self.terms = sorted((D(e["start"]), min(D(e["end"]), D(e["ended_on"]) if e["ended_on"] else D(e["end"])))
                             for e in engagements if e["start"])
@@ -152,7 +152,7 @@ class CommunityFacts:
         return Evaluation(found["period"], float(found["score"]), bool(found["passed"])) if found else None
 
     def paid(self, payer: str, within: Period) -> Decimal:
-        return sum((Decimal(p["amount"]) for p in self.c["payments"]
+        return sum((Decimal(p["amount"]) for p in self.c["payments"].values()
                     if p["payer"] == payer and (s := _span(p["period"])) is not None and within.contains(s)),
                    Decimal("0.00"))
 

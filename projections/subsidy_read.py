@@ -175,8 +175,8 @@ def fee_rates(state: dict[str, Any], within: Period) -> dict[str, dict]:
     for code, c in sorted(state["communities"].items()):
         hb = hp = 0
         billed = collected = ZERO
-        for r in c["records"].values():
-            span = parse_period(r["month"]) if r["kind"] == "FeesCollected" else None
+        for r in c["fees"].values():
+            span = parse_period(r["month"])
             if span is not None and within.contains(span):
                 hb, hp = hb + r["households_billed"], hp + r["households_paid"]
                 billed, collected = billed + Decimal(str(r["amount_billed"])), collected + Decimal(str(r["amount_collected"]))

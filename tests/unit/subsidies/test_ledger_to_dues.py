@@ -99,7 +99,7 @@ def test_payments_are_reconciled_per_community_period_and_payer():
     rows = rows_of(compute_dues(state, "jinnan"))
     payments = [{"community_code": "C-001", "period": p["period"], "period_start": "2024-01-01",
                  "period_end": "2024-03-31", "payer": p["payer"], "amount": p["amount"]}
-                for p in state["communities"]["C-001"]["payments"]]
+                for p in state["communities"]["C-001"]["payments"].values()]
     got = {(r.period, r.payer): (r.due, r.paid, r.outstanding, r.overpaid)
            for r in reconcile(rows, payments, require_period("2024-Q1"))}
     assert got == {("2024-Q1", "district"): (D("3240.00"), D("3000.00"), D("240.00"), D("0.00")),
