@@ -23,6 +23,10 @@ from domain.values import (
 from domain.vocab import Category, CommitteeKind, Mode, PayerLevel, ReliefKind
 
 
+_NOT_RECORD_VALUES = frozenset({"originator_id", "originator_version", "timestamp", "occurred_on", "actor",
+                                 "source", "provider_uscc"})
+
+
 class Community(LedgerAggregate):
     KIND = "community"
     COMMANDS = frozenset({
@@ -52,6 +56,7 @@ class Community(LedgerAggregate):
             c.corrected = set()  # versions that have been corrected or withdrawn
             c.relief_pending = {}  # application version -> household
             c.vouchers = set()
+            c.record_values = {}  # version -> the record's current values
 
     class Renovated(LedgerAggregate.Event):
         completed_on: date
@@ -95,6 +100,9 @@ class Community(LedgerAggregate):
 
         def apply(self, c: Community) -> None:
             c.records[(type(self).__name__, self.record_key())] = self.originator_version
+            # Kept so that a correction may restate only what it changes.
+            c.record_values[self.originator_version] = {
+                k: v for k, v in vars(self).items() if k not in _NOT_RECORD_VALUES}
 
         def record_key(self) -> str:
             return getattr(self, self.PERIOD_FIELD)
@@ -141,6 +149,7 @@ class Community(LedgerAggregate):
 
         def apply(self, c: Community) -> None:
             c.corrected.add(self.corrects_version)
+            c.record_values[self.corrects_version].update(self.fields)
 
     class RecordWithdrawn(LedgerAggregate.Event):
         withdraws_version: int
@@ -251,35 +260,63 @@ class Community(LedgerAggregate):
                 f"{key} is already recorded for community {self.code}; record a correction instead",
             )
 
-    def record_inspection(self, *, month: str, items: dict[str, bool], stamp: Stamp) -> None:
-        month = check_month(month)
-        self._check_new_record(self.InspectionRecorded, month, "month")
-        if not items:
+    # Each builder validates a record's values and returns its full fields (derived
+    # ones included), so a correction restates a record exactly as a new one would.
+    def _inspection_fields(self, items: dict[str, bool]) -> dict:
+        if not items or not isinstance(items, dict):
             raise ValidationError("items", "required", "an inspection needs at least one item")
         clean = {check_text(k, "items"): bool(v) for k, v in items.items()}
-        self._trigger(self.InspectionRecorded, stamp, month=month, items=clean,
-                      passed=all(clean.values()), provider_uscc=self.current_provider)
+        return {"items": clean, "passed": all(clean.values())}
 
-    def record_assessment(self, *, quarter: str, points: dict[str, float], vetoes: list[str],
-                          sheet: AssessmentSheet, stamp: Stamp) -> None:
-        quarter = check_quarter(quarter)
-        self._check_new_record(self.AssessmentRecorded, quarter, "quarter")
+    def _assessment_fields(self, points: dict[str, float], vetoes: list[str], sheet: AssessmentSheet) -> dict:
         clean, vetoes = sheet.check(points, list(vetoes or []))
         total = round(sum(clean.values()), 2)
-        self._trigger(self.AssessmentRecorded, stamp, quarter=quarter, points=clean, vetoes=vetoes,
-                      total=total, grade=sheet.grade(total, bool(vetoes)), provider_uscc=self.current_provider)
+        return {"points": clean, "vetoes": vetoes, "total": total, "grade": sheet.grade(total, bool(vetoes))}
 
-    def record_survey(self, *, period: str, households: int, valid_responses: int, satisfied: int,
-                      stamp: Stamp) -> None:
-        period = check_text(period, "period", max_len=20)
-        self._check_new_record(self.SatisfactionSurveyed, period, "period")
+    def _survey_fields(self, households: int, valid_responses: int, satisfied: int) -> dict:
         check_count(households, "households", minimum=1)
         if check_count(valid_responses, "valid_responses") > households:
             raise ValidationError("valid_responses", "within_households", "cannot exceed households")
         if check_count(satisfied, "satisfied") > valid_responses:
             raise ValidationError("satisfied", "within_valid", "cannot exceed valid_responses")
-        self._trigger(self.SatisfactionSurveyed, stamp, period=period, households=households,
-                      valid_responses=valid_responses, satisfied=satisfied, provider_uscc=self.current_provider)
+        return {"households": households, "valid_responses": valid_responses, "satisfied": satisfied}
+
+    def _evaluation_fields(self, score: float, passed: bool) -> dict:
+        return {"score": check_number(score, "score", maximum=100), "passed": bool(passed)}
+
+    def _fees_fields(self, households_billed: int, households_paid: int, amount_billed: Decimal | str,
+                     amount_collected: Decimal | str) -> dict:
+        if check_count(households_billed, "households_billed") > self.households:
+            raise ValidationError("households_billed", "within_households", "cannot exceed the community's households")
+        if check_count(households_paid, "households_paid") > households_billed:
+            raise ValidationError("households_paid", "within_billed", "cannot exceed households_billed")
+        billed = check_money(amount_billed, "amount_billed")
+        collected = check_money(amount_collected, "amount_collected")
+        if collected > billed:
+            raise ValidationError("amount_collected", "within_billed", "cannot exceed amount_billed")
+        return {"households_billed": households_billed, "households_paid": households_paid,
+                "amount_billed": billed, "amount_collected": collected}
+
+    def record_inspection(self, *, month: str, items: dict[str, bool], stamp: Stamp) -> None:
+        month = check_month(month)
+        self._check_new_record(self.InspectionRecorded, month, "month")
+        self._trigger(self.InspectionRecorded, stamp, month=month, **self._inspection_fields(items),
+                      provider_uscc=self.current_provider)
+
+    def record_assessment(self, *, quarter: str, points: dict[str, float], vetoes: list[str],
+                          sheet: AssessmentSheet, stamp: Stamp) -> None:
+        quarter = check_quarter(quarter)
+        self._check_new_record(self.AssessmentRecorded, quarter, "quarter")
+        self._trigger(self.AssessmentRecorded, stamp, quarter=quarter,
+                      **self._assessment_fields(points, vetoes, sheet), provider_uscc=self.current_provider)
+
+    def record_survey(self, *, period: str, households: int, valid_responses: int, satisfied: int,
+                      stamp: Stamp) -> None:
+        period = check_text(period, "period", max_len=20)
+        self._check_new_record(self.SatisfactionSurveyed, period, "period")
+        self._trigger(self.SatisfactionSurveyed, stamp, period=period,
+                      **self._survey_fields(households, valid_responses, satisfied),
+                      provider_uscc=self.current_provider)
 
     EVALUATORS = ("third_party", "residents_committee", "party_committee")
 
@@ -289,16 +326,47 @@ class Community(LedgerAggregate):
         period = check_text(period, "period", max_len=20)
         self._check_new_record(self.EvaluationRecorded, f"{evaluator}:{period}", "period")
         self._trigger(self.EvaluationRecorded, stamp, evaluator=evaluator, period=period,
-                      score=check_number(score, "score", maximum=100), passed=bool(passed),
-                      provider_uscc=self.current_provider)
+                      **self._evaluation_fields(score, passed), provider_uscc=self.current_provider)
 
-    def correct_record(self, *, corrects_version: int, fields: dict, reason: str, stamp: Stamp) -> None:
-        """Correct an inspection, assessment, survey or evaluation; fields are re-validated by the caller."""
-        if corrects_version not in self.records.values():
+    # record kind -> (builder, the fields a correction restates)
+    CORRECTABLE = {
+        "InspectionRecorded": ("_inspection_fields", ("items",)),
+        "AssessmentRecorded": ("_assessment_fields", ("points", "vetoes")),
+        "SatisfactionSurveyed": ("_survey_fields", ("households", "valid_responses", "satisfied")),
+        "EvaluationRecorded": ("_evaluation_fields", ("score", "passed")),
+        "FeesCollected": ("_fees_fields", ("households_billed", "households_paid", "amount_billed", "amount_collected")),
+    }
+
+    def correct_record(self, *, corrects_version: int, fields: dict, reason: str, stamp: Stamp,
+                       sheet: AssessmentSheet | None = None) -> None:
+        """Correct a record's values (not its period): ``fields`` holds what changes; the merged
+        record is validated as a new one would be and its derived fields recomputed.
+
+        An inspection may also be corrected by its verdict alone (``passed``: 复查合格)."""
+        kinds = {version: kind for (kind, _), version in self.records.items()}
+        if corrects_version not in kinds:
             raise ValidationError("corrects_version", "known_record", "no current record at that version")
-        if not fields:
+        builder, names = self.CORRECTABLE[kinds[corrects_version]]
+        verdict_only = builder == "_inspection_fields" and isinstance(fields, dict) and set(fields) == {"passed"}
+        if not isinstance(fields, dict) or not fields:
             raise ValidationError("fields", "required", "a correction must change something")
-        self._trigger(self.RecordCorrected, stamp, corrects_version=corrects_version, fields=fields,
+        allowed = set(names) | ({"passed"} if builder == "_inspection_fields" else set())
+        for name in fields:
+            if name not in allowed:
+                raise ValidationError(f"fields.{name}", "correctable", f"only {', '.join(sorted(allowed))} can be corrected")
+        if verdict_only:
+            clean = {"passed": bool(fields["passed"])}
+        else:
+            current = self.record_values[corrects_version]
+            merged = {n: fields.get(n, current.get(n)) for n in names}
+            if builder == "_assessment_fields":
+                if sheet is None:
+                    raise ValidationError("sheet", "required", "an assessment correction needs the sheet in force")
+                merged["sheet"] = sheet
+            clean = getattr(self, builder)(**merged)
+            if "passed" in fields and bool(fields["passed"]) != clean["passed"]:
+                raise ValidationError("fields.passed", "consistent", "contradicts the corrected items")
+        self._trigger(self.RecordCorrected, stamp, corrects_version=corrects_version, fields=clean,
                       reason=check_text(reason, "reason"))
 
     def withdraw_record(self, *, withdraws_version: int, reason: str, stamp: Stamp) -> None:
@@ -311,16 +379,8 @@ class Community(LedgerAggregate):
                     amount_billed: Decimal | str, amount_collected: Decimal | str, stamp: Stamp) -> None:
         month = check_month(month)
         self._check_new_record(self.FeesCollected, month, "month")
-        if check_count(households_billed, "households_billed") > self.households:
-            raise ValidationError("households_billed", "within_households", "cannot exceed the community's households")
-        if check_count(households_paid, "households_paid") > households_billed:
-            raise ValidationError("households_paid", "within_billed", "cannot exceed households_billed")
-        billed = check_money(amount_billed, "amount_billed")
-        collected = check_money(amount_collected, "amount_collected")
-        if collected > billed:
-            raise ValidationError("amount_collected", "within_billed", "cannot exceed amount_billed")
-        self._trigger(self.FeesCollected, stamp, month=month, households_billed=households_billed,
-                      households_paid=households_paid, amount_billed=billed, amount_collected=collected,
+        self._trigger(self.FeesCollected, stamp, month=month,
+                      **self._fees_fields(households_billed, households_paid, amount_billed, amount_collected),
                       provider_uscc=self.current_provider)
 
     def pay_subsidy(self, *, period: str, payer_level: str, amount: Decimal | str, voucher_no: str,

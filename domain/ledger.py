@@ -135,6 +135,8 @@ class Ledger(LedgerCore):
         if method == "record_assessment":
             return self.record_assessment(code, stamp=stamp, idempotency_key=idempotency_key,
                                           expected_version=expected_version, **kwargs)
+        if method == "correct_record":
+            kwargs["sheet"] = self.sheet_in_force(stamp.occurred_on)
         return self._update(method, Community, code, method, stamp, idempotency_key,
                             expected_version, "community_code", **kwargs)
 

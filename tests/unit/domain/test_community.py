@@ -160,6 +160,31 @@ def test_correction_of_an_unknown_record_or_without_fields_is_refused(served):
         cmd(served, "correct_record", corrects_version=original, fields={"passed": False}, reason="")
 
 
+def test_correction_is_validated_like_a_new_record_and_restates_derived_fields(served):
+    served.record_assessment(b.COMMUNITY, quarter="2024-Q1", points=b.POINTS, vetoes=[], stamp=b.stamp())
+    original = b.version(served, Community, b.COMMUNITY)
+    with b.refused(served, ValidationError, "fields.quarter", "correctable"):
+        cmd(served, "correct_record", corrects_version=original, fields={"quarter": "2024-Q2"}, reason="x")
+    with b.refused(served, ValidationError, "points.cleaning", "maximum"):
+        cmd(served, "correct_record", corrects_version=original,
+            fields={"points": {**b.POINTS, "cleaning": 31}}, reason="x")
+    cmd(served, "correct_record", corrects_version=original, fields={"vetoes": ["gate_staff_absent"]},
+        reason="复核发现睡岗")
+    event = last_event(served)
+    assert event.fields["points"] == {k: float(v) for k, v in b.POINTS.items()}  # merged with the original
+    assert (event.fields["vetoes"], event.fields["grade"]) == (["gate_staff_absent"], "fail")
+
+
+def test_inspection_correction_items_and_verdict_must_agree(served):
+    inspect(served)
+    original = b.version(served, Community, b.COMMUNITY)
+    with b.refused(served, ValidationError, "fields.passed", "consistent"):
+        cmd(served, "correct_record", corrects_version=original,
+            fields={"items": {"cleaning": True}, "passed": False}, reason="x")
+    cmd(served, "correct_record", corrects_version=original, fields={"items": {"cleaning": False}}, reason="复核")
+    assert last_event(served).fields == {"items": {"cleaning": False}, "passed": False}
+
+
 def test_withdrawn_record_frees_its_period_and_cannot_be_withdrawn_or_corrected_again(served):
     inspect(served)
     original = b.version(served, Community, b.COMMUNITY)
