@@ -120,13 +120,15 @@ def replay_checkpoint(service: Any, size: int | None = None, keep: bool = False)
             return {**out, "result": "builds differ", "differences": differences}
         recorded = service.notary.signed_digests(cp)  # the signed lines; table detail from the column
         mismatches = []
+        out["publications"] = _rating_publications(service, url_a, cp.position)
+        mismatches += [p for p in out["publications"] if not p["verified"]]
         for name, signed in sorted(recorded.items()):
             value = cp.digests.get(name)
             if name not in first:
-                mismatches.append({"read_model": name, "recorded": signed, "rebuilt": None,
+                mismatches.append({"kind": "read_model", "read_model": name, "recorded": signed, "rebuilt": None,
                                    "detail": "read model not available in this version"})
             elif first[name]["digest"] != signed:
-                mismatches.append({"read_model": name, "recorded": signed, "rebuilt": first[name]["digest"],
+                mismatches.append({"kind": "read_model", "read_model": name, "recorded": signed, "rebuilt": first[name]["digest"],
                                    "tables": _table_differences(value, signed, first[name])})
         out["recorded"] = sorted(recorded)
         if not recorded:
@@ -176,3 +178,64 @@ def _first_difference(name: str, url_a: str, url_b: str) -> dict[str, Any]:
         for engine in engines:
             engine.dispose()
 
+
+
+def _rating_publications(service: Any, target_url: str, position: int) -> list[dict[str, Any]]:
+    """Every star-rating publication up to the checkpoint: its published digest against the
+    one recomputed from the log (the ratings read model recomputes it); for one that does not
+    match, the first provider whose published row differs from the recomputed one."""
+    try:
+        from projections.ratings import publications, results
+    except ImportError:
+        return []
+    engine = engine_for(target_url)
+    try:
+        with engine.connect() as conn:
+            pubs = conn.execute(select(publications).order_by(publications.c.cycle_code, publications.c.number)).all()
+            out = []
+            for p in pubs:
+                entry = {"kind": "rating_publication", "cycle": p.cycle_code, "number": p.number,
+                         "published_digest": p.digest, "recomputed_digest": p.recomputed_digest,
+                         "verified": bool(p.verified), "event_position": p.event_position}
+                if not p.verified:
+                    rebuilt = {r.uscc: [r.composite, r.stars] for r in conn.execute(
+                        select(results).where(results.c.cycle_code == p.cycle_code))}
+                    entry["first_differing_row"] = _first_rating_row(service, p.cycle_code, p.number, position,
+                                                                     rebuilt)
+                out.append(entry)
+            return out
+    finally:
+        engine.dispose()
+
+
+def _first_rating_row(service: Any, code: str, number: int, position: int, rebuilt: dict) -> dict | None:
+    """Published rows = the ResultComputed event's rows, updated by each republication up to ``number``."""
+    from domain.base import aggregate_id
+
+    log = service.log
+    oid = aggregate_id("rating_cycle", code)
+    oid_value = str(oid) if log.d.pg else oid.hex
+    with log.engine.connect() as conn:
+        rows = conn.execute(select_events_of(log), {"o": oid_value, "p": position}).all()
+    published: dict = {}
+    seen = 0
+    for topic, state in rows:
+        data = json.loads(bytes(state))
+        if topic.endswith(".ResultComputed"):
+            published = dict(data["results"])
+        elif topic.endswith(".Published") or topic.endswith(".Republished"):
+            seen += 1
+            published.update(data.get("changed", {}))
+            if seen == number:
+                break
+    for uscc in sorted(set(published) | set(rebuilt)):
+        if published.get(uscc) != rebuilt.get(uscc):
+            return {"uscc": uscc, "published": published.get(uscc), "recomputed": rebuilt.get(uscc)}
+    return None
+
+
+def select_events_of(log: Any):
+    from sqlalchemy import text
+
+    return text(f"SELECT topic, state FROM {log.d.events} WHERE originator_id = :o AND {log.d.position} <= :p "
+                f"ORDER BY originator_version")
