@@ -24,7 +24,7 @@ from fastapi.responses import JSONResponse
 from domain.application import CommandResult
 from domain.base import Stamp, aggregate_id
 from domain.community import Community
-from domain.errors import NotFoundError, RuleViolation, ValidationError
+from domain.errors import DomainError, NotFoundError, RuleViolation, ValidationError
 from domain.ledger import Ledger
 from domain.values import Source
 
@@ -79,7 +79,12 @@ class CommandContext:
                 raise ValidationError("If-Match", "existing_aggregate", "If-Match applies to existing aggregates only")
         else:
             kwargs["expected_version"] = self.expected_version
-        result = call(stamp=self.stamp(body), idempotency_key=self.idempotency_key, **kwargs)
+        try:
+            result = call(stamp=self.stamp(body), idempotency_key=self.idempotency_key, **kwargs)
+        except DomainError as error:
+            if error.field == "idempotency_key":
+                error.field = "Idempotency-Key"  # what the client sent: the header
+            raise
         return self.respond(result, kind=kind, code=code, location=location if creates else None)
 
     def respond(self, result: CommandResult, *, kind: str, code: str, location: str | None) -> JSONResponse:

@@ -133,8 +133,8 @@ def score_department(user: User, department: str) -> None:
     """A department submits its own scores only."""
     own = user.org if user.role == DEPT else _ROLE_DEPARTMENT.get(user.role)
     if own != department:
-        raise Forbidden("department", "own_department",
-                        f"{user.role} {user.org or ''} may not submit scores for department {department}".replace("  ", " "))
+        who = f"{user.role} {user.org}".strip()
+        raise Forbidden("department", "own_department", f"{who} may not submit scores for department {department}")
 
 
 def evaluator_role(user: User, evaluator: str) -> None:

@@ -35,7 +35,8 @@ def open_cycle(code: CodePath, body: CycleOpenIn, cmd: Annotated[CommandContext,
 
 
 @router.post("/{code}/scores", **CREATED, summary="A department submits a score (部门评分)")
-def submit_score(code: CodePath, body: ScoreIn, cmd: Annotated[CommandContext, command("submit_score")]) -> JSONResponse:
+def submit_score(code: CodePath, body: ScoreIn,
+                 cmd: Annotated[CommandContext, command("submit_score")]) -> JSONResponse:
     score_department(cmd.user, body.department)
     return cmd.run(lambda **kw: cmd.ledger.submit_score(code, **kw), body, kind=RatingCycle.KIND, code=code)
 

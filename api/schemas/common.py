@@ -33,7 +33,7 @@ def domain_checked(check: Callable[[Any], Any]) -> AfterValidator:
 
 def _refuse_float(value: Any) -> Any:
     if isinstance(value, bool) or isinstance(value, float):
-        raise PydanticCustomError("decimal", "must be a decimal amount written as a string, e.g. \"3600.00\", not a float")
+        raise PydanticCustomError("decimal", 'must be a decimal amount as a string, e.g. "3600.00", not a float')
     return value
 
 

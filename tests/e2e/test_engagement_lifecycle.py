@@ -114,6 +114,7 @@ def test_an_entry_decision_rests_on_the_blacklist_and_needs_an_override_for_a_li
     refused = post(client, "/engagements/E-001/entry-decision", decision, PARTY)
     assert refused.status_code == 409
     assert (refused.json()["error"]["field"], refused.json()["error"]["rule"]) == ("provider_uscc", "blacklisted")
-    ok(post(client, "/engagements/E-001/entry-decision", {**decision, "override_reason": "应急接管，区住建委同意"}, PARTY))
+    override = {**decision, "override_reason": "应急接管，区住建委同意"}
+    ok(post(client, "/engagements/E-001/entry-decision", override, PARTY))
     engagement = ok(client.get("/api/v1/engagements/E-001", headers=AUDITOR), 200)
     assert (engagement["status"], engagement["override_reason"]) == ("approved", "应急接管，区住建委同意")

@@ -41,7 +41,8 @@ def test_lang_en_switches_to_english_and_is_remembered(client) -> None:
 
 def test_the_inspection_form_renders_in_chinese(client) -> None:
     html = page(client.get("/inspections/new", headers=STREET_USER))
-    for word in ("录入每月巡查", "小区编码", "巡查月份", "门岗值勤", "巡视管理", "楼内外保洁", "车辆停放管理", "合格", "提交"):
+    for word in ("录入每月巡查", "小区编码", "巡查月份", "门岗值勤", "巡视管理", "楼内外保洁", "车辆停放管理",
+                 "合格", "提交"):
         assert word in html
     assert form_key(html)
 
@@ -93,8 +94,8 @@ def test_the_inspection_form_is_refused_to_other_roles_and_the_anonymous_are_sen
 
 
 def test_dev_login_sets_a_cookie_identity(client) -> None:
-    response = client.post("/login", data={"name": "st-9", "role": "street", "org": "双港镇", "next": "/inspections/new"},
-                           follow_redirects=False)
+    identity = {"name": "st-9", "role": "street", "org": "双港镇", "next": "/inspections/new"}
+    response = client.post("/login", data=identity, follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/inspections/new"
     assert "录入每月巡查" in client.get("/inspections/new").text
     assert "st-9" in client.get("/").text
