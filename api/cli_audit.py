@@ -135,6 +135,9 @@ def verify() -> None:
         err.print(f"[red]核验失败：第一个不一致的位置 {report.first_bad_position}[/red]")
         raise typer.Exit(1)
     err.print(f"[green]核验通过：{report.events} 个事件，{report.checkpoints} 个检查点[/green]")
+    if report.adopted:
+        err.print(f"[yellow]{report.adopted} 个事件由补录（catch-up）写入日志，而非写入事件的事务本身"
+                  f"（位置 {report.adopted_positions}…）：来自未启用完整性记录器的写入进程，或在补录前被伪造[/yellow]")
 
 
 @audit_app.command()

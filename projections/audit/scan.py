@@ -53,6 +53,7 @@ class VerifyReport:
     last_position: int = 0
     events: int = 0
     adopted: int = 0
+    adopted_positions: list[int] = field(default_factory=list)  # the first 20
     checkpoints: int = 0
     key_pinned: bool = False
     findings: list[Finding] = field(default_factory=list)
@@ -78,6 +79,7 @@ class VerifyReport:
     def as_dict(self) -> dict[str, Any]:
         return {"ok": self.ok, "first_bad_position": self.first_bad_position, "tree_size": self.tree_size,
                 "last_position": self.last_position, "events": self.events, "adopted": self.adopted,
+                "adopted_positions": self.adopted_positions,
                 "checkpoints": self.checkpoints, "key_pinned": self.key_pinned, "counts": self.counts,
                 "findings": [asdict(f) for f in self.findings]}
 
@@ -206,7 +208,9 @@ def _compare_events(report: VerifyReport, events: Iterator[tuple], leaves: Itera
                     recomputed += hashes
                     positions.extend(x[1] for x in lfs)
                     report.events += k
-                    report.adopted += sum(1 for x in lfs if x[2])
+                    adopted = [x[1] for x in lfs if x[2]]
+                    report.adopted += len(adopted)
+                    report.adopted_positions += adopted[:20 - len(report.adopted_positions)]
                     expected += k
                     continue
         expected = _one_leaf(report, ev, lf.buf.popleft(), expected, stored, recomputed, positions)
@@ -223,7 +227,10 @@ def _compare_events(report: VerifyReport, events: Iterator[tuple], leaves: Itera
 def _one_leaf(report: VerifyReport, ev: _Buffer, leaf: tuple, expected: int, stored: bytearray,
               recomputed: bytearray, positions: array) -> int:
     idx, lpos, adopted, lhash = leaf
-    report.adopted += bool(adopted)
+    if adopted:
+        report.adopted += 1
+        if len(report.adopted_positions) < 20:
+            report.adopted_positions.append(lpos)
     if idx != expected or lhash is None:
         report.add(Finding("log_damaged", f"leaf {expected}: leaf row or leaf hash missing in the log",
                            lpos, expected))

@@ -10,6 +10,9 @@ Strictness beyond the RFC text, on purpose: every hash must be exactly 32
 bytes; a proof with a missing or extra element is rejected (the RFC loop
 detects both via ``sn``); the empty tree is only consistent with
 SHA-256("") as its root; sizes and indices must be non-negative ints.
+
+The canonical bytes of a stored event (what a leaf hashes) are defined at the
+end of this module: ``event_leaf_data`` / ``event_leaf_hash``, leaf format 1.
 """
 
 from __future__ import annotations

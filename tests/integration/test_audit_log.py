@@ -66,7 +66,7 @@ def test_events_of_a_ledger_without_the_recorder_are_adopted_in_order(database_u
     result = b.provider(audited, b.uscc(3))  # its transaction logs the two foreign events first
     assert result.receipt["leaf_index"] == [2]
     report = service.verify()
-    assert report.ok and report.adopted == 2
+    assert report.ok and report.adopted == 2 and report.adopted_positions == [1, 2]
     b.provider(plain, b.uscc(4))
     assert service.log.unlogged() == 1 and not service.verify().ok
     assert service.log.catch_up() == 1 and service.verify().ok
