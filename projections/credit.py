@@ -75,8 +75,9 @@ _ITEM_COLUMNS = [c.name for c in items_table.columns]
 def provider_rows(state: CreditState, uscc: str) -> tuple[list[dict], list[dict], list[dict]]:
     items = list(state.items.get(uscc, {}).values())
     days = state.rule_days()
-    return (sorted(items, key=lambda i: i["key"]), timeline(items, state.rules_on, days),
-            blacklist_entries(items, state.rules_on, days))
+    effs = effects(items, state.rules_on)
+    rows = timeline(items, state.rules_on, days, effs)
+    return sorted(items, key=lambda i: i["key"]), rows, blacklist_entries(items, state.rules_on, days, effs, rows)
 
 
 class CreditProjection(Projection):
@@ -101,7 +102,7 @@ class CreditProjection(Projection):
             self.state.put(item)
         for row in conn.execute(select(packs_table)):
             self.state.adoptions.append((row.effective_from, row.rules, row.adoption))
-        self.state.dirty = set()
+        self.state.clean()
 
     @on(*HANDLED)
     def _event(self, e) -> None:
@@ -110,25 +111,33 @@ class CreditProjection(Projection):
         if len(self.state.adoptions) > before:
             self.out.upsert(packs_table, (self.state.adoptions[-1][2], *self.state.adoptions[-1][:2]))
 
-    def _delete(self, table: Table, uscc: str) -> None:
+    def _delete(self, table: Table, column: str, value: str) -> None:
         ph = "?" if self.dialect == "sqlite" else "%s"
-        self.out.ops.append((f"DELETE FROM {table.name} WHERE uscc = {ph}", (uscc,)))
+        self.out.ops.append((f"DELETE FROM {table.name} WHERE {column} = {ph}", (value,)))
 
     def before_flush(self) -> None:
-        for uscc in sorted(self.state.dirty):
-            items, rows, entries = provider_rows(self.state, uscc)
-            for table in (items_table, timeline_table, blacklist_table):
-                self._delete(table, uscc)
-            for item in items:
-                self.out.insert(items_table, tuple(canonical_json(item[c]) if c == "events" else item[c]
-                                                   for c in _ITEM_COLUMNS))
+        state = self.state
+        for key in sorted(state.removed | state.changed):  # items: only what changed in this batch
+            self._delete(items_table, "key", key)
+        for key in sorted(state.changed):
+            item = state.get(key)
+            self.out.insert(items_table, tuple(_dumps(item[c]) if c == "events" else item[c] for c in _ITEM_COLUMNS))
+        for uscc in sorted(state.dirty):  # timeline and blacklist: recomputed per provider touched
+            _, rows, entries = provider_rows(state, uscc)
+            self._delete(timeline_table, "uscc", uscc)
+            self._delete(blacklist_table, "uscc", uscc)
             for row in rows:
                 self.out.insert(timeline_table, (uscc, row["from"], row["score"], row["grade"], row["plain_grade"],
                                                  row["vetoed"]))
             for seq, entry in enumerate(entries):
                 self.out.insert(blacklist_table, (uscc, seq, entry["reason"], entry["since"], entry["until"],
-                                                  entry["detail"], canonical_json(entry["events"])))
-        self.state.dirty = set()
+                                                  entry["detail"], _dumps(entry["events"])))
+        state.clean()
+
+
+def _dumps(value: Any) -> str:
+    """Event references are plain JSON already: the canonical form without unwrapping."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 # --- read API ------------------------------------------------------------------------------------------

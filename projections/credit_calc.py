@@ -33,10 +33,6 @@ POINT_KINDS = {"inspection_failed", "complaint_substantiated", "assessment_faile
                "sanction_fine", "sanction_removal", "safety_accident", "handover_overdue", "commendation", "stars"}
 
 
-def _months_after(day: str, months: int) -> str:
-    return str(add_months(np.array([day], dtype="datetime64[D]"), months)[0])
-
-
 def _next_day(day: str) -> str:
     return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
 
@@ -67,18 +63,23 @@ def item_points(item: dict, rules: Rules) -> float:
 def effects(items: list[dict], rules_on: RulesOn) -> list[Effect]:
     """Every point item of one provider as it counts, repairs applied."""
     repairs = sorted(i["occurred_on"] for i in items if i["kind"] == "repair")
-    out = []
+    priced = []
     for item in sorted(items, key=lambda i: (i["occurred_on"], i["key"])):
         if item["kind"] not in POINT_KINDS:
             continue
         rules = rules_on(item["occurred_on"])
         points = item_points(item, rules)
         veto = item.get("veto") if item.get("veto") in rules["vetoes"] else None
-        if points == 0 and veto is None:
-            continue
-        day = item["occurred_on"]
-        months = rules["validity_months"]["good" if points > 0 else "bad"]
-        expires = _months_after(day, months)
+        if points != 0 or veto is not None:
+            priced.append((item, rules, points, veto))
+    if not priced:
+        return []
+    # One vectorised call for every validity window (good items 12 months, bad ones 24 by default).
+    months = [r["validity_months"]["good" if pts > 0 else "bad"] for _, r, pts, _ in priced]
+    ends = add_months(np.array([i["occurred_on"] for i, *_ in priced], dtype="datetime64[D]"), months)
+    out = []
+    for (item, rules, points, veto), end in zip(priced, ends.astype(str).tolist()):
+        day, expires = item["occurred_on"], end
         veto_until = expires if veto else None
         repair = next((r for r in repairs if r >= day), None)
         if repair is not None:
@@ -108,7 +109,8 @@ def scores_on(effs: list[Effect], days: list[str], rules_on: RulesOn) -> tuple[l
     group = np.array([-1 if e.cap is None else capped.index((e.kind, e.cap)) for e in effs], dtype=np.int64)
     group_caps = {i: cap for i, (_, cap) in enumerate(capped)}
     at = np.array(days, dtype="datetime64[D]")
-    vetoed = [any(e.veto_until and e.occurred_on <= d < e.veto_until for e in effs) for d in days]
+    vetoes = [e for e in effs if e.veto_until]  # rare: a plain loop over them is cheap
+    vetoed = [any(e.occurred_on <= d < e.veto_until for e in vetoes) for d in days]
     score, grade, plain = [0.0] * len(days), [""] * len(days), [""] * len(days)
     groups: dict[int, tuple[Rules, list[int]]] = {}
     for i, d in enumerate(days):  # rules may change between days: one vectorised call per rule set
@@ -132,9 +134,10 @@ def change_days(effs: list[Effect], extra: list[str] = ()) -> list[str]:
     return sorted(days)
 
 
-def timeline(items: list[dict], rules_on: RulesOn, extra_days: list[str] = ()) -> list[dict]:
+def timeline(items: list[dict], rules_on: RulesOn, extra_days: list[str] = (),
+             effs: list[Effect] | None = None) -> list[dict]:
     """The provider's credit from each day its score, grade or veto changes (consecutive equal rows merged)."""
-    effs = effects(items, rules_on)
+    effs = effects(items, rules_on) if effs is None else effs
     days = change_days(effs, list(extra_days))
     rows: list[dict] = []
     for d, s, g, p, v in zip(days, *scores_on(effs, days, rules_on)):
@@ -144,15 +147,16 @@ def timeline(items: list[dict], rules_on: RulesOn, extra_days: list[str] = ()) -
     return rows
 
 
-def blacklist_entries(items: list[dict], rules_on: RulesOn, extra_days: list[str] = ()) -> list[dict]:
+def blacklist_entries(items: list[dict], rules_on: RulesOn, extra_days: list[str] = (),
+                      effs: list[Effect] | None = None, rows: list[dict] | None = None) -> list[dict]:
     """Why, since when and until when the provider is on the blacklist (``until`` None: open-ended).
 
     Rules: the grade on points alone is the pack's blacklist grade (e.g. D); a veto offence
     while its veto lasts; an active dishonesty declaration (失信) for its term, unless lifted
-    or ended by an approved credit repair."""
-    effs = effects(items, rules_on)
+    or ended by an approved credit repair. ``effs``/``rows``: already computed effects and timeline."""
+    effs = effects(items, rules_on) if effs is None else effs
+    rows = timeline(items, rules_on, extra_days, effs) if rows is None else rows
     entries: list[dict] = []
-    rows = timeline(items, rules_on, extra_days)
     for i, row in enumerate(rows):
         listed_grade = rules_on(row["from"])["blacklist"]["grade"]
         if row["plain_grade"] != listed_grade or (i and rows[i - 1]["plain_grade"] == listed_grade):

@@ -25,7 +25,7 @@ DEFAULT_RULES = "credit_default"
 HANDLED = {
     Community.InspectionRecorded: "inspection", Community.AssessmentRecorded: "assessment",
     Community.RecordCorrected: "corrected", Community.RecordWithdrawn: "withdrawn",
-    Complaint.Resolved: "complaint", Provider.Registered: "registered", Provider.Commended: "commended",
+    Complaint.Filed: "complaint_filed", Complaint.Resolved: "complaint", Provider.Registered: "registered", Provider.Commended: "commended",
     Provider.Sanctioned: "sanctioned", Provider.DeclaredDishonest: "dishonest",
     Provider.DishonestyLifted: "lifted", Provider.CreditRepairDecided: "repair",
     Engagement.MarkedOverdue: "overdue", RatingCycle.Published: "published",
@@ -42,8 +42,11 @@ class CreditState:
         self.items: dict[str, dict[str, dict]] = {}  # uscc -> key -> item
         self.owner: dict[str, str] = {}  # item key -> uscc
         self.adoptions: list[tuple[str, str, str]] = []  # (effective_from, credit rules name, adoption key)
-        self.dirty: set[str] = set()
+        self.dirty: set[str] = set()  # providers whose timeline and blacklist must be recomputed
+        self.changed: set[str] = set()  # item keys added or changed since the last write
+        self.removed: set[str] = set()  # item keys removed since the last write
         self.uscc_of: dict[str, str] = {}  # provider aggregate id -> uscc
+        self.open_complaints: dict[str, tuple] = {}  # complaint id -> (provider, code, Filed ref) until resolved
         self._rules: dict[str, dict] = {}
         self._dispatch = {topic_of(c): getattr(self, "_" + n) for c, n in HANDLED.items()}
         self.position = 0
@@ -60,12 +63,20 @@ class CreditState:
         self.items.setdefault(item["uscc"], {})[item["key"]] = item
         self.owner[item["key"]] = item["uscc"]
         self.dirty.add(item["uscc"])
+        self.changed.add(item["key"])
+        self.removed.discard(item["key"])
 
     def drop(self, key: str) -> None:
         uscc = self.owner.pop(key, None)
         if uscc is not None:
             del self.items[uscc][key]
             self.dirty.add(uscc)
+            self.changed.discard(key)
+            self.removed.add(key)
+
+    def clean(self) -> None:
+        """Forget what changed (after the changes were written)."""
+        self.dirty, self.changed, self.removed = set(), set(), set()
 
     def get(self, key: str) -> dict | None:
         uscc = self.owner.get(key)
@@ -85,12 +96,14 @@ class CreditState:
     # --- rules in force -----------------------------------------------------------------------------
     def rules_on(self, day: str) -> dict:
         name = DEFAULT_RULES
-        for effective_from, rules, _ in sorted(self.adoptions):
-            if effective_from <= day:
-                name = rules
-        if name not in self._rules:
-            self._rules[name] = load_pack(name)
-        return self._rules[name]
+        if self.adoptions:
+            for effective_from, rules, _ in sorted(self.adoptions):
+                if effective_from <= day:
+                    name = rules
+        rules = self._rules.get(name)
+        if rules is None:
+            rules = self._rules[name] = load_pack(name)
+        return rules
 
     def rule_days(self) -> list[str]:
         return sorted({a[0] for a in self.adoptions})
@@ -135,11 +148,19 @@ class CreditState:
     def _withdrawn(self, e: Record) -> None:
         self.drop(f"rec:{e.originator_id}:{e.state['withdraws_version']}")
 
+    def _complaint_filed(self, e: Record) -> None:
+        self.open_complaints[e.originator_id] = (e.state["provider_uscc"], e.state["code"], ref(e))
+
     def _complaint(self, e: Record) -> None:
-        filed = self.lookup(e.originator_id, 1)
-        if e.state["substantiated"] and filed is not None and filed.state["provider_uscc"]:
-            self._item(e, f"cmp:{e.originator_id}", filed.state["provider_uscc"], "complaint_substantiated",
-                       note=filed.state["code"], events=[ref(filed), ref(e)])
+        # Filed was seen in this process, unless it was restarted in between: then look it up.
+        known = self.open_complaints.pop(e.originator_id, None)
+        if known is None:
+            filed = self.lookup(e.originator_id, 1)
+            known = (filed.state["provider_uscc"], filed.state["code"], ref(filed))
+        provider, code, filed_ref = known
+        if e.state["substantiated"] and provider:
+            self._item(e, f"cmp:{e.originator_id}", provider, "complaint_substantiated", note=code,
+                       events=[filed_ref, ref(e)])
 
     # --- providers ------------------------------------------------------------------------------------
     def _registered(self, e: Record) -> None:

@@ -122,7 +122,7 @@ class RatingsProjection(Projection):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.state = RatingsState()
+        self.state = RatingsState(self.lookup)
         self.dirty: set[str] = set()
 
     def load(self, conn: Connection) -> None:

@@ -67,7 +67,8 @@ TOPICS = tuple(topic_of(c) for c in CYCLE_EVENTS + OTHER_EVENTS)
 class RatingsState:
     """Cycles by code, engagements by id, provider names by USCC."""
 
-    def __init__(self) -> None:
+    def __init__(self, lookup=None) -> None:
+        self.lookup = lookup  # (aggregate id hex, version) -> Record | None, for followers started mid-stream
         self.cycles: dict[str, CycleState] = {}
         self.cycle_codes: dict[str, str] = {}  # aggregate id -> code
         self.engagements: dict[str, dict] = {}
@@ -84,10 +85,20 @@ class RatingsState:
             topic_of(Provider.ProfileAmended): self._profile_amended,
         })
 
+    def _seen(self, record: Record, known: dict) -> None:
+        """A follower started mid-stream meets an aggregate it has not seen: fetch its first event."""
+        if record.originator_id not in known and self.lookup is not None and record.version > 1:
+            first = self.lookup(record.originator_id, 1)
+            if first is not None:
+                self.apply(first)
+
     def apply(self, record: Record) -> None:
         handler = self._handlers.get(record.topic)
         if handler is not None:
+            if record.topic.startswith("domain.engagement:"):
+                self._seen(record, self.engagements)
             if record.topic.startswith("domain.rating_cycle:") and record.name != "SchemeAdopted":
+                self._seen(record, self.cycle_codes)
                 cycle = self.cycles[self.cycle_codes[record.originator_id]]
                 cycle.versions.append((record.version, record.position))
                 handler(cycle, record)
