@@ -1,10 +1,12 @@
 """Benchmark: rebuilding every read model from zero, against the raw limit and the library's stock path.
 
 - **rebuild**: ``projections.Runner`` from position 0: plain-SQL batches of
-  20,000, one JSON decode per event, in-memory application, executemany writes,
+  20,000, one JSON decode per event (orjson), in-memory application, executemany writes,
   one tracking row per projection per batch.
 - **raw**: the same SELECT (same rows: the topics the projections handle) plus
-  ``json.loads`` of every state, nothing else: the limit of any Python projection.
+  a JSON decode of every state with the rebuild's own decoder
+  (``projections.records.loads``, orjson), nothing else: the limit of any Python
+  projection.
 - **stock**: the library's path for the same projections on a sample taken from
   the middle of the log: ``app.notification_log`` sections of 10 (topic-filtered),
   ``app.mapper.to_domain_event`` for every notification (what its
@@ -154,21 +156,26 @@ def cached_postgres(events: int, sqlite_path: Path) -> str:
 
 
 def raw_rate(url: str, topics: list[str], batch: int = 20000) -> tuple[int, float]:
-    """SELECT of the rows the projections read, plus json.loads of each state: nothing else."""
+    """SELECT of the rows the projections read, plus a JSON decode of each state with the decoder the
+    rebuild uses (``projections.records.loads``: orjson), under the same garbage-collector setting:
+    nothing else."""
+    from projections.records import loads
+    from projections.runner import _cyclic_gc_paused
     from projections.source import EventSource
 
     source = EventSource(url)
-    loads, after, n = json.loads, 0, 0
+    after, n = 0, 0
     horizon = source.horizon()
     t0 = time.perf_counter()
-    while True:
-        rows = source.rows(after, horizon, batch, topics)
-        for row in rows:
-            loads(row[4])
-        n += len(rows)
-        if len(rows) < batch:
-            break
-        after = rows[-1][0]
+    with _cyclic_gc_paused():
+        while True:
+            rows = source.rows(after, horizon, batch, topics)
+            for row in rows:
+                loads(row[4])
+            n += len(rows)
+            if len(rows) < batch:
+                break
+            after = rows[-1][0]
     elapsed = time.perf_counter() - t0
     source.close()
     return n, elapsed
@@ -190,7 +197,7 @@ def rebuild_rate(url: str) -> tuple[int, float, object]:
 
 def stock_rate(url: str, store: str, sample: int) -> tuple[int, float]:
     """The library's path (see the module docstring) over ``sample`` events from the middle of the log."""
-    from projections.records import Record
+    from projections.records import Record, loads
     from projections.registry import resolve
     from projections.source import EventSource, union_topics
     from projections.tracking import Tracked, ensure_tracking, write_tracking
@@ -222,7 +229,7 @@ def stock_rate(url: str, store: str, sample: int) -> tuple[int, float]:
             break
         for n in notifications:
             app.mapper.to_domain_event(n)  # the stock runner hands projections domain-event objects
-            record = Record(n.id, n.originator_id.hex, n.originator_version, n.topic, json.loads(n.state))
+            record = Record(n.id, n.originator_id.hex, n.originator_version, n.topic, loads(n.state))
             for projection in handlers[n.topic]:
                 with engine.begin() as conn:
                     projection.apply_batch(conn, [record])
@@ -247,7 +254,7 @@ def measure(url: str, store: str, sample: int) -> None:
     topics = union_topics(c.topics() for c in resolve(NAMES))
     n_raw, t_raw = raw_rate(url, topics)
     print(f"store {store}: {n_raw:,} events the read models handle")
-    print(f"raw limit   SELECT + json.loads            {n_raw / t_raw:>12,.0f} events/s  ({t_raw:.2f} s)")
+    print(f"raw limit   SELECT + JSON decode (orjson)  {n_raw / t_raw:>12,.0f} events/s  ({t_raw:.2f} s)")
     processed, t_rebuild, report = rebuild_rate(url)
     rebuild_eps = n_raw / t_rebuild
     print(f"rebuild     all {len(NAMES)} read models              {rebuild_eps:>12,.0f} events/s  ({t_rebuild:.2f} s;"
