@@ -133,6 +133,9 @@ def verify() -> None:
     _print(report.as_dict())
     if not report.ok:
         err.print(f"[red]核验失败：第一个不一致的位置 {report.first_bad_position}[/red]")
+        if report.counts.get("unlogged"):
+            err.print("[yellow]日志之后的事件：若来自未启用完整性记录器的写入进程，核实后运行 "
+                      "`taizhang audit catch-up` 补录；否则为伪造[/yellow]")
         raise typer.Exit(1)
     err.print(f"[green]核验通过：{report.events} 个事件，{report.checkpoints} 个检查点[/green]")
     if report.adopted:

@@ -27,6 +27,7 @@ Run standalone:  python verifier/offline.py BUNDLE [VERIFIER_KEY]
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 import json
 import sys
@@ -45,7 +46,6 @@ FORMAT = "taizhang-audit-bundle/1"
 
 
 def _node(left: bytes, right: bytes) -> bytes:
-    import hashlib
     return hashlib.sha256(b"\x01" + left + right).digest()
 
 
@@ -165,6 +165,8 @@ def verify_bundle(path: str | Path, key: str | None = None) -> dict[str, Any]:
     for size, root, cp in signed:
         if size > n:
             bad("checkpoint", f"checkpoint #{cp.get('id')} (size {size}) is larger than the {n} events")
+        elif size == 0 and root != hashlib.sha256(b"").digest():
+            bad("checkpoint", f"checkpoint #{cp.get('id')} (size 0): the empty tree's root must be SHA-256('')")
         elif size and roots.get(size) != root:
             lo = first_leaf_position[good] if good < len(first_leaf_position) else None
             bad("checkpoint", f"checkpoint #{cp.get('id')} (size {size}): the events do not give the signed root; "
