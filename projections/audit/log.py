@@ -150,9 +150,9 @@ class IntegrityLog:
             total += len(appended.leaf_index)
 
     def _append_chunk(self, cur: Any, chunk: int) -> Appended | None:
-        _, last = read_state(cur, self.d, for_update=True)
-        events = select_events(cur, self.d, after=last, limit=chunk)
-        return append_events(cur, self.d, events, adopted=[e[0] for e in events]) if events else None
+        state = read_state(cur, self.d, for_update=True)
+        events = select_events(cur, self.d, after=state[1], limit=chunk)
+        return append_events(cur, self.d, events, adopted=[e[0] for e in events], state=state) if events else None
 
     def _in_write_transaction(self, work: Callable[[Any], Any]) -> Any:
         raw = self.engine.raw_connection()

@@ -42,12 +42,13 @@ class IntegrityRecording:
             return
         if list(ids) != sorted(ids):
             raise RuntimeError("notification ids of one insert are not ascending")
-        _, last = read_state(cursor, self.dialect, for_update=True)
+        state = read_state(cursor, self.dialect, for_update=True)
+        last = state[1]
         # Events committed by a writer without this recorder sit between the log and
         # our ids: log them first (flagged as adopted) so leaves stay in notification order.
         foreign = select_events(cursor, self.dialect, after=last, before=ids[0])
         ours = [(i, s.originator_id, s.originator_version, s.topic, s.state) for i, s in zip(ids, stored)]
-        appended = append_events(cursor, self.dialect, foreign + ours, adopted=[e[0] for e in foreign])
+        appended = append_events(cursor, self.dialect, foreign + ours, adopted=[e[0] for e in foreign], state=state)
         self._receipts.last = appended
 
     @property

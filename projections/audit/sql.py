@@ -149,14 +149,16 @@ class Appended:
     leaf_index: dict[int, int]  # position -> leaf index
 
 
-def append_events(cursor: Any, d: Dialect, events: Sequence[EventRow], *, adopted: Iterable[int] = ()) -> Appended:
+def append_events(cursor: Any, d: Dialect, events: Sequence[EventRow], *, adopted: Iterable[int] = (),
+                  state: tuple[int, int] | None = None) -> Appended:
     """Append events (ascending positions, beyond the log) in the caller's transaction.
 
     The caller holds the lock that orders appends: the event table's write
     lock (SQLite's single writer; PostgreSQL's EXCLUSIVE table lock taken by
-    eventsourcing, or the SHARE lock a catch-up takes).
+    eventsourcing, or the SHARE lock a catch-up takes).  ``state``: (size, last
+    position) when the caller has just read it (FOR UPDATE) in this transaction.
     """
-    size, last = read_state(cursor, d, for_update=True)
+    size, last = state if state is not None else read_state(cursor, d, for_update=True)
     adopted = set(adopted)
     hashes, leaves = [], []
     for i, (position, originator_id, version, topic, state) in enumerate(events):
