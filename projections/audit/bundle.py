@@ -7,10 +7,11 @@ import io
 import json
 import shutil
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO, Any, Iterator
-from contextlib import contextmanager
+from typing import IO, Any
 
 from projections.audit import checkpoint as checkpoint_module
 from projections.audit import offline as offline_module
@@ -19,7 +20,7 @@ from projections.audit.log import IntegrityLog
 from projections.audit.notary import Notary
 from projections.audit.offline import FORMAT
 from projections.audit.proofs import consistency, event_json, inclusion
-from projections.audit.scan import _snapshot, _stream
+from projections.audit.snapshot import read_snapshot, stream
 from projections.audit.verify import LEAF_FORMAT
 
 
@@ -105,10 +106,10 @@ def _write_events(log: IntegrityLog, sink: _Sink, last: int) -> int:
            f"FROM {d.events} e LEFT JOIN {d.table('merkle_leaves')} l ON l.position = e.{d.position} "
            f"LEFT JOIN {d.table('merkle_nodes')} n ON n.level = 0 AND n.idx = l.idx "
            f"WHERE e.{d.position} <= {int(last)} ORDER BY e.{d.position}")
-    with _snapshot(log) as conn, sink.open("events.jsonl") as f:
+    with read_snapshot(log) as conn, sink.open("events.jsonl") as f:
         if not log._events_table_exists():
             return 0
-        for pos, oid, ver, topic, state, idx, h in _stream(conn, log, "export", sql):
+        for pos, oid, ver, topic, state, idx, h in stream(conn, log, "export", sql):
             row = (int(pos), oid, int(ver), topic, bytes(state))
             f.write(json.dumps(event_json(row, idx, bytes(h) if h is not None else None), ensure_ascii=False))
             f.write("\n")

@@ -28,7 +28,7 @@ from domain.store import parse_database_url
 from projections.audit.log import b64
 from projections.audit.merkle import root_from_leaf_hashes
 from projections.audit.notary import SignedCheckpoint
-from projections.audit.scan import _snapshot, _stream
+from projections.audit.snapshot import read_snapshot, stream
 from projections.audit.verify import event_leaf_hash
 from projections.db import engine_for
 
@@ -88,10 +88,10 @@ def prefix_root(service: Any, position: int) -> tuple[bytes, int]:
     log, count = service.log, [0]
 
     def leaves():
-        with _snapshot(log) as conn:
+        with read_snapshot(log) as conn:
             sql = (f"SELECT {log.d.position}, originator_id, originator_version, topic, state FROM {log.d.events} "
                    f"WHERE {log.d.position} <= {int(position)} ORDER BY {log.d.position}")
-            for p, o, v, t, s in _stream(conn, log, "prefix", sql):
+            for p, o, v, t, s in stream(conn, log, "prefix", sql):
                 count[0] += 1
                 yield event_leaf_hash(int(p), o, int(v), t, bytes(s))
     root = root_from_leaf_hashes(leaves())

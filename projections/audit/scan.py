@@ -23,108 +23,17 @@ import hashlib
 from array import array
 from collections import deque
 from collections.abc import Iterator
-from contextlib import contextmanager
 from itertools import islice
-from dataclasses import asdict, dataclass, field
-from typing import Any
-from uuid import UUID
 
 from projections.audit.checkpoint import CheckpointError
 from projections.audit.log import IntegrityLog, b64
 from projections.audit.merkle import fold, perfect_cover, root_from_leaf_hashes
 from projections.audit.notary import Notary
+from projections.audit.report import EVENT_KINDS, Finding, VerifyReport, identity
+from projections.audit.snapshot import read_snapshot, stream
 from projections.audit.verify import ProofError, event_leaf_hash
 
-EVENT_KINDS = ("altered", "missing", "inserted", "unlogged", "log_damaged")
-
-
-@dataclass
-class Finding:
-    kind: str  # altered | missing | inserted | unlogged | log_damaged | node | checkpoint
-    message: str
-    position: int | None = None
-    leaf_index: int | None = None
-    event: dict | None = None  # aggregate_id, version, topic of the event now at that position
-
-
-@dataclass
-class VerifyReport:
-    tree_size: int = 0
-    last_position: int = 0
-    events: int = 0
-    adopted: int = 0
-    adopted_positions: list[int] = field(default_factory=list)  # the first 20
-    checkpoints: int = 0
-    key_pinned: bool = False
-    findings: list[Finding] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return not self.findings
-
-    @property
-    def first_bad_position(self) -> int | None:
-        exact = [f.position for f in self.findings if f.kind in EVENT_KINDS and f.position is not None]
-        if exact:
-            return min(exact)
-        ranged = [f.position for f in self.findings if f.position is not None]
-        return min(ranged) if ranged else None
-
-    def add(self, finding: Finding, keep: int = 50) -> None:
-        self.counts[finding.kind] = self.counts.get(finding.kind, 0) + 1
-        if self.counts[finding.kind] <= keep:
-            self.findings.append(finding)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"ok": self.ok, "first_bad_position": self.first_bad_position, "tree_size": self.tree_size,
-                "last_position": self.last_position, "events": self.events, "adopted": self.adopted,
-                "adopted_positions": self.adopted_positions,
-                "checkpoints": self.checkpoints, "key_pinned": self.key_pinned, "counts": self.counts,
-                "findings": [asdict(f) for f in self.findings]}
-
-
-def _identity(originator_id: Any, version: int, topic: str) -> dict:
-    try:
-        agg = str(UUID(str(originator_id)))
-    except ValueError:
-        agg = str(originator_id)
-    return {"aggregate_id": agg, "version": version, "topic": topic}
-
-
-@contextmanager
-def _snapshot(log: IntegrityLog) -> Iterator[Any]:
-    """A raw DB-API connection in one read snapshot (streaming cursors, no ORM rows)."""
-    raw = log.engine.raw_connection()
-    conn = raw.dbapi_connection
-    try:
-        if log.d.pg:
-            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        else:
-            # Three interleaved scans over one connection: a small page cache makes them evict
-            # each other's pages (3x slower at 1 M events); restored before the connection is pooled.
-            conn.execute("PRAGMA cache_size = -262144")
-            conn.execute("BEGIN")
-        yield conn
-    finally:
-        raw.rollback()
-        if not log.d.pg:
-            conn.execute("PRAGMA cache_size = -2000")
-        raw.close()
-
-
-def _stream(conn: Any, log: IntegrityLog, name: str, sql: str) -> Iterator[tuple]:
-    if log.d.pg:
-        cur = conn.cursor(name=name)  # server-side: rows arrive in batches
-        cur.itersize = 20000
-        cur.execute(sql)
-    else:
-        cur = conn.cursor()
-        cur.execute(sql)
-    while batch := cur.fetchmany(20000):
-        yield from batch
-    cur.close()
-
+__all__ = ["EVENT_KINDS", "Finding", "VerifyReport", "verify_database"]
 
 def _parents(level: bytearray) -> bytearray:
     out, mv, sha = bytearray(), memoryview(level), hashlib.sha256
@@ -151,18 +60,18 @@ def _verify(log: IntegrityLog, notary: Notary | None, vkey: str | None) -> Verif
     report = VerifyReport()
     log.setup()
     d = log.d
-    with _snapshot(log) as conn:
+    with read_snapshot(log) as conn:
         cur = conn.cursor()
         cur.execute(f"SELECT size, last_position FROM {d.table('merkle_state')} WHERE id = 1")
         report.tree_size, report.last_position = (int(x) for x in cur.fetchone())
-        events = _stream(conn, log, "ev", f"SELECT {d.position}, originator_id, originator_version, topic, state "
+        events = stream(conn, log, "ev", f"SELECT {d.position}, originator_id, originator_version, topic, state "
                                           f"FROM {d.events} ORDER BY {d.position}") if log._events_table_exists() \
             else iter(())
-        leaves = _stream(conn, log, "lf", f"SELECT l.idx, l.position, l.adopted, n.hash FROM {d.table('merkle_leaves')} l "
+        leaves = stream(conn, log, "lf", f"SELECT l.idx, l.position, l.adopted, n.hash FROM {d.table('merkle_leaves')} l "
                                           f"LEFT JOIN {d.table('merkle_nodes')} n ON n.level = 0 AND n.idx = l.idx "
                                           "ORDER BY l.idx")
         stored, recomputed, positions = _compare_events(report, events, leaves)
-        nodes = _stream(conn, log, "nd", f"SELECT level, idx, hash FROM {d.table('merkle_nodes')} "
+        nodes = stream(conn, log, "nd", f"SELECT level, idx, hash FROM {d.table('merkle_nodes')} "
                                          "WHERE level > 0 ORDER BY level, idx")
         levels = _compare_nodes(report, stored, nodes, positions)
     if notary is not None:
@@ -218,7 +127,7 @@ def _compare_events(report: VerifyReport, events: Iterator[tuple], leaves: Itera
         e = ev.buf.popleft()
         report.events += 1
         report.add(Finding("unlogged", f"position {e[0]}: event beyond the integrity log (written without "
-                                       "the integrity recorder, or forged)", e[0], None, _identity(*e[1:4])))
+                                       "the integrity recorder, or forged)", e[0], None, identity(*e[1:4])))
     if len(positions) != report.tree_size:
         report.add(Finding("log_damaged", f"log state says size {report.tree_size}, {len(positions)} leaves stored"))
     return stored, recomputed, positions
@@ -242,7 +151,7 @@ def _one_leaf(report: VerifyReport, ev: _Buffer, leaf: tuple, expected: int, sto
         report.events += 1
         recomputed += event_leaf_hash(*e)
         report.add(Finding("inserted", f"position {e[0]}: event not in the integrity log (inserted)",
-                           e[0], None, _identity(*e[1:4])))
+                           e[0], None, identity(*e[1:4])))
     if not ev.buf or ev.buf[0][0] > lpos:
         report.add(Finding("missing", f"position {lpos}: logged event (leaf {idx}) is missing", lpos, idx))
         return expected + 1
@@ -252,7 +161,7 @@ def _one_leaf(report: VerifyReport, ev: _Buffer, leaf: tuple, expected: int, sto
     recomputed += h
     if lhash is None or h != bytes(lhash):
         report.add(Finding("altered", f"position {lpos}: event differs from the logged leaf {idx}",
-                           lpos, idx, _identity(*e[1:4])))
+                           lpos, idx, identity(*e[1:4])))
     return expected + 1
 
 
