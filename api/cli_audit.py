@@ -177,13 +177,23 @@ def verify_bundle(
 @audit_app.command()
 def replay(
     checkpoint: Annotated[Optional[int], typer.Option(help="tree size of the checkpoint (default: latest)")] = None,
+    bundle: Annotated[Optional[Path], typer.Option(help="replay from an exported bundle instead of the database")]
+    = None,
+    key: Annotated[Optional[str], typer.Option(help="with --bundle: the published verifier key")] = None,
     keep: Annotated[bool, typer.Option(help="keep the disposable databases")] = False,
 ) -> None:
-    """按检查点重建全部读模型到临时数据库，比对发布时记录的摘要："match" 或第一处不同的行。"""
-    from projections.audit.replay import replay_checkpoint
-
+    """按检查点重建全部读模型到临时数据库，比对发布时签名的摘要："match" 或第一处不同的行。"""
     try:
-        result = replay_checkpoint(_service(), checkpoint, keep=keep)
+        if bundle is not None:
+            from projections.audit.bundle_replay import replay_bundle
+
+            if not bundle.exists():
+                raise _fail(f"{bundle}: no such bundle")
+            result = replay_bundle(bundle, key, checkpoint, keep=keep)
+        else:
+            from projections.audit.replay import replay_checkpoint
+
+            result = replay_checkpoint(_service(), checkpoint, keep=keep)
     except _errors() as error:
         raise _fail(str(error)) from None
     _print(result)

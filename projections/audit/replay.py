@@ -47,10 +47,10 @@ def _projections() -> tuple[list[str], list[str]]:
     return ready, missing
 
 
-def _build(service: Any, position: int, names: list[str]) -> tuple[str, dict[str, dict]]:
+def _build(database_url: str, position: int, names: list[str]) -> tuple[str, dict[str, dict]]:
     from projections.service import build_as_of, digests
 
-    built = build_as_of(service.database_url, position=position, names=names)
+    built = build_as_of(database_url, position=position, names=names)
     return built.target_url, digests(built.target_url, names)
 
 
@@ -72,7 +72,7 @@ def checkpoint_with_digests(service: Any, reason: str) -> SignedCheckpoint:
     service.log.catch_up()
     size, position = service.log.state()
     names, _ = _projections()
-    url, found = _build(service, position, names)
+    url, found = _build(service.database_url, position, names)
     try:
         return service.notary.make_checkpoint(reason, _recordable(found), size=size)
     finally:
@@ -109,8 +109,8 @@ def replay_checkpoint(service: Any, size: int | None = None, keep: bool = False)
                 "first_bad_position": report.first_bad_position,
                 "findings": [f.__dict__ for f in report.findings[:5]]}
     names, missing = _projections()
-    url_a, first = _build(service, cp.position, names)
-    url_b, second = _build(service, cp.position, names)
+    url_a, first = _build(service.database_url, cp.position, names)
+    url_b, second = _build(service.database_url, cp.position, names)
     try:
         out["read_models"] = {n: first[n]["digest"] for n in sorted(first)}
         out["not_available"] = missing
@@ -119,27 +119,32 @@ def replay_checkpoint(service: Any, size: int | None = None, keep: bool = False)
         if differences:
             return {**out, "result": "builds differ", "differences": differences}
         recorded = service.notary.signed_digests(cp)  # the signed lines; table detail from the column
-        mismatches = []
-        out["publications"] = _rating_publications(service, url_a, cp.position)
-        mismatches += [p for p in out["publications"] if not p["verified"]]
-        for name, signed in sorted(recorded.items()):
-            value = cp.digests.get(name)
-            if name not in first:
-                mismatches.append({"kind": "read_model", "read_model": name, "recorded": signed, "rebuilt": None,
-                                   "detail": "read model not available in this version"})
-            elif first[name]["digest"] != signed:
-                mismatches.append({"kind": "read_model", "read_model": name, "recorded": signed, "rebuilt": first[name]["digest"],
-                                   "tables": _table_differences(value, signed, first[name])})
-        out["recorded"] = sorted(recorded)
-        if not recorded:
-            out["note"] = "no digests were signed with this checkpoint: the two rebuilds were compared"
-        return {**out, "result": "match" if not mismatches else "mismatch", "mismatches": mismatches}
+        return {**out, **compare_publications(service.log, url_a, cp.position, recorded, cp.digests, first)}
     finally:
         if not keep:
             drop(url_a)
             drop(url_b)
         else:
             out["kept"] = [url_a, url_b]
+
+
+def compare_publications(log: Any, built_url: str, position: int, recorded: dict[str, str], details: dict,
+                         rebuilt: dict[str, dict]) -> dict[str, Any]:
+    """Signed read-model digests and star-rating publications against a build as of ``position``."""
+    out: dict[str, Any] = {"publications": _rating_publications(log, built_url, position)}
+    mismatches: list[dict] = [p for p in out["publications"] if not p["verified"]]
+    for name, signed in sorted(recorded.items()):
+        if name not in rebuilt:
+            mismatches.append({"kind": "read_model", "read_model": name, "recorded": signed, "rebuilt": None,
+                               "detail": "read model not available in this version"})
+        elif rebuilt[name]["digest"] != signed:
+            mismatches.append({"kind": "read_model", "read_model": name, "recorded": signed,
+                               "rebuilt": rebuilt[name]["digest"],
+                               "tables": _table_differences(details.get(name), signed, rebuilt[name])})
+    out["recorded"] = sorted(recorded)
+    if not recorded:
+        out["note"] = "no digests were signed with this checkpoint: the rebuilds were compared"
+    return {**out, "result": "match" if not mismatches else "mismatch", "mismatches": mismatches}
 
 
 def _table_differences(recorded: Any, signed_digest: str, rebuilt: dict) -> list[dict]:
@@ -180,7 +185,7 @@ def _first_difference(name: str, url_a: str, url_b: str) -> dict[str, Any]:
 
 
 
-def _rating_publications(service: Any, target_url: str, position: int) -> list[dict[str, Any]]:
+def _rating_publications(log: Any, target_url: str, position: int) -> list[dict[str, Any]]:
     """Every star-rating publication up to the checkpoint: its published digest against the
     one recomputed from the log (the ratings read model recomputes it); for one that does not
     match, the first provider whose published row differs from the recomputed one."""
@@ -200,7 +205,7 @@ def _rating_publications(service: Any, target_url: str, position: int) -> list[d
                 if not p.verified:
                     rebuilt = {r.uscc: [r.composite, r.stars] for r in conn.execute(
                         select(results).where(results.c.cycle_code == p.cycle_code))}
-                    entry["first_differing_row"] = _first_rating_row(service, p.cycle_code, p.number, position,
+                    entry["first_differing_row"] = _first_rating_row(log, p.cycle_code, p.number, position,
                                                                      rebuilt)
                 out.append(entry)
             return out
@@ -208,11 +213,10 @@ def _rating_publications(service: Any, target_url: str, position: int) -> list[d
         engine.dispose()
 
 
-def _first_rating_row(service: Any, code: str, number: int, position: int, rebuilt: dict) -> dict | None:
+def _first_rating_row(log: Any, code: str, number: int, position: int, rebuilt: dict) -> dict | None:
     """Published rows = the ResultComputed event's rows, updated by each republication up to ``number``."""
     from domain.base import aggregate_id
 
-    log = service.log
     oid = aggregate_id("rating_cycle", code)
     oid_value = str(oid) if log.d.pg else oid.hex
     with log.engine.connect() as conn:
