@@ -117,3 +117,15 @@ def test_status_reports_unlogged_events_and_catch_up_adopts_them(cli, database_u
     assert run("status")["unlogged"] == 1
     assert run("catch-up") == {"adopted": 1}
     assert run("status")["unlogged"] == 0
+
+
+@pytest.mark.slow  # builds every read model three times
+def test_replay_from_the_database_and_from_a_bundle(cli, tmp_path):
+    run, _ = cli
+    vkey = run("keygen")["verifier_key"]
+    cp = run("checkpoint", "--digests", "--reason", "publication")
+    assert cp["digests"]
+    assert run("replay")["result"] == "match"
+    run("export", str(tmp_path / "b"))
+    out = run("replay", "--bundle", str(tmp_path / "b"), "--key", vkey, "--checkpoint", str(cp["size"]))
+    assert out["result"] == "match" and out["recorded"] == sorted(cp["digests"])
