@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from sqlalchemy import Boolean, Column, Float, Integer, MetaData, String, Table
 
 from domain.community import Community
@@ -38,11 +40,19 @@ surveys = Table(
 packs = packs_table(metadata, "satisfaction")
 
 
+@lru_cache(maxsize=65536)
+def _wilson(satisfied: int, valid: int) -> tuple[float, float]:
+    # A numpy call per survey costs more than the rest of the projection's work on it;
+    # the counts repeat (bounded by households), so each pair is computed once.
+    low, high = wilson_interval(satisfied, valid)
+    return float(low), float(high)
+
+
 def figures(projection: SatisfactionProjection, households: int, valid: int, satisfied: int, day: str) -> dict:
     """Rate, Wilson 95 % bounds (None without responses) and whether the survey counts."""
     if valid > 0:
-        low, high = wilson_interval(satisfied, valid)
-        rate, low, high = satisfied / valid, float(low), float(high)
+        low, high = _wilson(satisfied, valid)
+        rate = satisfied / valid
     else:
         rate = low = high = None
     share = projection.pack_on(day).get("satisfaction", {}).get("min_response_share", DEFAULT_MIN_RESPONSE_SHARE)
