@@ -27,7 +27,7 @@ import json
 from datetime import date
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, Text, select
+from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, String, Table, Text, select
 from sqlalchemy.engine import Connection
 
 from projections.base import Projection, on
@@ -53,7 +53,7 @@ dues = Table(
     Column("period", String(10), primary_key=True),
     Column("stream", String(12), primary_key=True),
     Column("period_start", String(10), nullable=False),
-    Column("period_end", String(10), nullable=False, index=True),
+    Column("period_end", String(10), nullable=False),
     Column("street", Text, nullable=False),
     Column("community_name", Text, nullable=False),
     Column("pack_version", String(20), nullable=False),
@@ -71,6 +71,8 @@ dues = Table(
     Column("checks", Text, nullable=False),
     Column("reasons", Text, nullable=False),
 )
+# Recomputing a community deletes its rows from a date: without this, every delete scans the table.
+Index("subsidy_dues_recompute", dues.c.community_code, dues.c.period_end)
 
 due_parts = Table(
     "subsidy_due_parts", metadata,
@@ -82,6 +84,7 @@ due_parts = Table(
     Column("period_end", String(10), nullable=False),
     Column("amount", String(24), nullable=False),
 )
+Index("subsidy_due_parts_recompute", due_parts.c.community_code, due_parts.c.period_end)
 
 payments = Table(
     "subsidy_payments", metadata,
@@ -116,6 +119,11 @@ funds = Table(
     Column("balance", String(24), nullable=False),
     Column("recorded_on", String(10), nullable=False),
 )
+
+
+def _json(body: Any) -> str:
+    """Canonical JSON of a facts piece (already plain JSON values: no wrappers to undo)."""
+    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def _joined(values: list[str]) -> str:
@@ -183,7 +191,7 @@ class SubsidyProjection(Projection):
             if body is None:
                 self._delete(facts, "kind = ? AND key = ?", (kind, key))
             else:
-                self.out.upsert(facts, (kind, key, canonical_json(body)))
+                self.out.upsert(facts, (kind, key, _json(body)))
             self._derived(kind, key, body)
         stale, every = inputs.take_stale()
         plan = dict(stale)

@@ -175,6 +175,7 @@ def compute_dues(state: dict[str, Any], pack_id: str, *, override: dict | None =
     if horizon is None or not adoptions:
         return []
     periods = [(p, a) for p, a in governed_periods(adoptions, date.min, horizon) if first is None or p.end >= first]
+    parsed = {id(a): SubsidyRules.from_pack(a.content) for a in adoptions}
     out: list[tuple[Due, Adoption, dict]] = []
     codes = sorted(state["communities"]) if only is None else sorted(c for c in only if c in state["communities"])
     engagements, complaints = _by_community(state, "engagements"), _by_community(state, "complaints")
@@ -187,7 +188,7 @@ def compute_dues(state: dict[str, Any], pack_id: str, *, override: dict | None =
             years.add(period.start.year)
             if period.end < since:
                 continue
-            rules = SubsidyRules.from_pack(adoption.content)
+            rules = parsed[id(adoption)]
             inp = facts.period_input(period, adoption, rules)
             if inp is not None:
                 out.append((eligibility(inp, rules), adoption, c))

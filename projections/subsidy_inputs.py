@@ -44,8 +44,13 @@ _LABEL = {"AssessmentRecorded": "quarter", "SatisfactionSurveyed": "period", "Ev
 NESTED = {"record": "records", "fee": "fees", "payment": "payments", "relief": "relief"}
 
 
+_SCALARS = {str, int, float, bool}
+
+
 def plain(value: Any) -> Any:
     """A value in JSON form: dates and decimals as strings, stored wrappers unwrapped."""
+    if value is None or type(value) in _SCALARS:
+        return value
     if isinstance(value, dict):
         if "_type_" in value and "_data_" in value:
             return plain(value["_data_"])

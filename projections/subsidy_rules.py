@@ -283,7 +283,11 @@ def eligibility(inp: PeriodInput, rules: SubsidyRules | None) -> Due:
     """What the base subsidy owes one community for one period under ``rules``."""
     def due(segments=(), months=0, grade=None, band=None, factor=Decimal(1), exact=ZERO, checks=(), reasons=()):
         amount = round_fen(exact)
-        parts = split_by_payers(amount, rules.payers) if rules and rules.payers else {}
+        payers = rules.payers if rules else {}
+        if len(payers) == 1:  # the common case: one payer takes it all (split_by_payers agrees)
+            parts = {next(iter(payers)): amount}
+        else:
+            parts = split_by_payers(amount, payers) if payers else {}
         if amount == 0 and not reasons:
             reasons = (reason("amount_zero"),)
         return Due(inp.community, inp.period.label, "subsidy", rules.pack_id if rules else "",
