@@ -16,6 +16,7 @@ from domain.base import LedgerAggregate, Stamp
 from domain.errors import RuleViolation, ValidationError
 from domain.rating_appeals import CycleResults
 from domain.rating_result import check_appeal
+from domain.scheme_pack import check_method_parameters
 from domain.values import (
     check_choice, check_code, check_count, check_number, check_order, check_text, check_uscc,
 )
@@ -154,6 +155,9 @@ class RatingCycle(CycleResults, LedgerAggregate):
             raise ValidationError("min_departments", "within_departments", "cannot exceed the number of departments")
         if guardrail is not None:
             guardrail = check_number(guardrail, "guardrail", strict=True)
+        check_choice(method, "method", set(STAR_METHODS))
+        check_choice(standardisation, "standardisation", set(STANDARDISATIONS))
+        check_method_parameters(method, dict(parameters or {}), standardisation)
         return cls._create_with(
             cls.SchemeAdopted, check_code(code, "code"), stamp, code=code, departments=list(departments),
             weights=clean, standardisation=check_choice(standardisation, "standardisation", set(STANDARDISATIONS)),

@@ -94,7 +94,7 @@ def validate_scheme(pack: dict) -> dict:
         raise _bad("standardisation", "choice", f"must be one of {', '.join(STANDARDISATIONS)}")
     if pack["method"] not in STAR_METHODS:
         raise _bad("method", "choice", f"must be one of {', '.join(STAR_METHODS)}")
-    _method_parameters(pack["method"], pack["parameters"], pack["standardisation"])
+    check_method_parameters(pack["method"], pack["parameters"], pack["standardisation"])
     m = pack["min_departments"]
     if isinstance(m, bool) or not isinstance(m, int) or not 1 <= m <= len(departments):
         raise _bad("min_departments", "within_departments", f"must be a whole number 1..{len(departments)}")
@@ -103,7 +103,8 @@ def validate_scheme(pack: dict) -> dict:
     return pack
 
 
-def _method_parameters(method: str, params: dict, standardisation: str) -> None:
+def check_method_parameters(method: str, params: dict, standardisation: str) -> None:
+    """The star method's parameters (used by packs and by ``RatingCycle.adopt_scheme``)."""
     allowed = {"thresholds": {"thresholds", "winsor"}, "quota": {"shares", "winsor"},
                "kmeans": {"levels", "winsor"}}[method]
     _keys(params, allowed, allowed - {"winsor"}, "parameters.")

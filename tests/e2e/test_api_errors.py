@@ -165,7 +165,8 @@ def test_a_party_committee_decides_only_for_its_own_street(client) -> None:
 def test_a_department_scores_only_for_itself(client) -> None:
     setup_registry(client)
     scheme = {"code": "RC-2024", "departments": ["housing_bureau", "fire_rescue"],
-              "weights": {"housing_bureau": 1, "fire_rescue": 1}, "method": "thresholds", "min_departments": 1}
+              "weights": {"housing_bureau": 1, "fire_rescue": 1}, "method": "thresholds",
+              "parameters": {"thresholds": [90, 80, 70, 60]}, "min_departments": 1}
     ok(post(client, "/cycles", scheme, HB))
     ok(post(client, "/cycles/RC-2024/open", {"period_start": "2024-01-01", "period_end": "2024-12-31"}, HB))
     score = {"subject_kind": "provider", "subject": PROVIDER_BODY["uscc"], "department": "fire_rescue", "score": 88}

@@ -42,10 +42,20 @@ def test_a_cycle_from_scheme_to_a_decided_objection(client) -> None:
     assert ok(client.get("/api/v1/cycles/RC-2024", headers=HB), 200)["objections_pending"] == 0
 
 
+def test_a_scheme_without_its_thresholds_is_422_naming_the_parameter(client) -> None:
+    setup_registry(client)
+    response = post(client, "/cycles", {"code": "RC-0", "departments": ["housing_bureau"],
+                                        "weights": {"housing_bureau": 1}, "method": "thresholds",
+                                        "min_departments": 1}, HB)
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "parameters.thresholds"
+
+
 def test_scores_for_an_unopened_cycle_are_409(client) -> None:
     setup_registry(client)
     ok(post(client, "/cycles", {"code": "RC-1", "departments": ["housing_bureau"], "weights": {"housing_bureau": 1},
-                                "method": "thresholds", "min_departments": 1}, HB))
+                                "method": "thresholds", "parameters": {"thresholds": [90, 80, 70, 60]},
+                                "min_departments": 1}, HB))
     response = post(client, "/cycles/RC-1/scores", {"subject_kind": "provider", "subject": PROVIDER_BODY["uscc"],
                                                     "department": "housing_bureau", "score": 80}, HB)
     assert response.status_code == 409 and response.json()["error"]["rule"] == "cycle_open"

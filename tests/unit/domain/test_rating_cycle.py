@@ -17,7 +17,7 @@ R = ((RatingCycle, CYCLE),)
 
 def scheme(ledger, code=CYCLE, **overrides):
     fields = {"departments": list(DEPARTMENTS), "weights": {d: 1.0 for d in DEPARTMENTS},
-              "method": "thresholds", "parameters": {}, "min_departments": 4, **overrides}
+              "method": "thresholds", "parameters": {"thresholds": [90, 80, 70, 60]}, "min_departments": 4, **overrides}
     return ledger.adopt_scheme(code=code, stamp=b.stamp(), **fields)
 
 
@@ -130,3 +130,10 @@ def test_correction_points_at_a_submitted_score(opened):
         opened.cycle_command("correct_score", CYCLE, corrects_version=1, score=90, reason="x", stamp=b.stamp())
     opened.cycle_command("correct_score", CYCLE, corrects_version=submitted, score=90, reason="复核更正",
                          stamp=b.stamp())
+
+
+def test_scheme_without_its_method_parameters_is_refused(ledger):
+    with b.refused(ledger, ValidationError, "parameters.thresholds", "required"):
+        scheme(ledger, parameters={})
+    with b.refused(ledger, ValidationError, "parameters.shares", "sum_to_one"):
+        scheme(ledger, method="quota", parameters={"shares": [0.5, 0.4]})

@@ -115,7 +115,7 @@ STALE = {  # one command of every family, each with an expected_version the aggr
 def test_every_command_family_refuses_a_stale_expected_version(served, family):
     b.request_entry(served, "E-002")  # version 1: the stale expectations above are 0 or 2
     served.adopt_scheme(code="CY", departments=["housing_bureau"], weights={"housing_bureau": 1},
-                        method="thresholds", parameters={}, min_departments=1, stamp=b.stamp())
+                        method="thresholds", parameters={"thresholds": [90, 80, 70, 60]}, min_departments=1, stamp=b.stamp())
     watch = (*b.WATCH_DEFAULT, (Engagement, "E-002"))
     with b.refused(served, ConflictError, "expected_version", "optimistic_concurrency", watch):
         STALE[family](served)
