@@ -152,6 +152,9 @@ def cached_postgres(events: int, sqlite_path: Path) -> str:
                 for oid, version, topic, state in src.execute(
                         "SELECT originator_id, originator_version, topic, state FROM stored_events ORDER BY rowid"):
                     copy.write_row((oid, version, topic, state))
+        # A bulk COPY leaves no planner statistics until autovacuum gets to it; without them every
+        # batch read sorts all remaining rows instead of walking the notification_id index.
+        conn.execute(f"ANALYZE {schema}.taizhang_events")
     return url
 
 
