@@ -196,8 +196,7 @@ def register(app: typer.Typer) -> None:
                 pack_id: Optional[str] = PACK_ID, database_url: Optional[str] = DB) -> None:
         """说明一个小区的应发金额 Every input, condition and reason of a community's dues."""
         query, p = _query(database_url, pack_id), _period(period)
-        rows = [r for r in query.dues if r["community_code"] == community
-                and p.start.isoformat() <= r["period_start"] and r["period_end"] <= p.end.isoformat()]
+        rows = query.dues_in(p, community)
         if not rows:
             _fail(f"community: nothing due to {community} in {p.label}")
         for r in sorted(rows, key=lambda r: (r["period_start"], r["stream"])):
@@ -214,13 +213,11 @@ def register(app: typer.Typer) -> None:
     def reconcile_(period: str = typer.Option(..., "--period"), pack_id: Optional[str] = PACK_ID,
                    database_url: Optional[str] = DB) -> None:
         """应发与已发核对 Due vs paid per community, period and payer."""
-        from projections.subsidy_read import reconcile
-
         query, p = _query(database_url, pack_id), _period(period)
         table = Table(title=f"核对 {p.label}")
         for col in ("小区", "期间", "支付层级", "应发", "已发", "未发", "多发"):
             table.add_column(col)
-        for r in reconcile(query.dues, query.payments, p):
+        for r in query.reconcile(p):
             table.add_row(r.community_code, r.period, r.payer, f"{r.due:,.2f}", f"{r.paid:,.2f}",
                           f"{r.outstanding:,.2f}", f"{r.overpaid:,.2f}")
         console.print(table)
@@ -235,7 +232,7 @@ def register(app: typer.Typer) -> None:
         lines = query.lines(p)
         content = query.pack_content(p.start)
         about = {"政策包": f"{query.pack_id} {content.get('version', '')}", "依据": content.get("seed", ""),
-                 "业务日期截至": str(query.horizon()), "账本位置": str(query.state["position"])}
+                 "业务日期截至": str(query.horizon()), "账本位置": str(query.position())}
         try:
             path = export(lines, out, period=p, about=about)
         except ValueError as error:

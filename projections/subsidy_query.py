@@ -26,7 +26,7 @@ from projections.subsidies import dues, due_parts, facts, pack_ids, payments, ro
 from projections.subsidy_book import adoptions_of, compute_dues, in_force
 from projections.subsidy_inputs import TOPICS, SubsidyInputs
 from projections.subsidy_periods import Period
-from projections.subsidy_read import Line, by_street, fee_rates, fee_relief, fund_flags, period_lines
+from projections.subsidy_read import Line, by_street, fee_rates, fee_relief, fund_flags, period_lines, reconcile
 
 
 ZERO = Decimal("0.00")
@@ -115,27 +115,21 @@ def whatif(inputs: SubsidyInputs, content: dict, first: date, last: date, pack_i
 
 
 class SubsidyQuery:
-    """The subsidy read model of one database (read-only)."""
+    """The subsidy read model of one database (read-only). Dues and payments are read per period
+    (``dues_in``, ``payments_in``); the folded facts (``state``) only when a query needs them."""
 
     def __init__(self, database_url: str, pack_id: str | None = None, preferred: str | None = None) -> None:
         self.url = database_url
-        engine = engine_for(database_url)
-        try:
-            with engine.connect() as conn:
-                if not inspect(conn).has_table(facts.name):
-                    raise NoPackError("database", "the subsidy read model is not built (taizhang project --rebuild)")
-                self.inputs = SubsidyInputs()
-                self.inputs.load((r.kind, r.key, json.loads(r.body)) for r in conn.execute(select(facts)))
-                self.state = self.inputs.state()
-                self.pack_id = choose_pack(self.state, pack_id, preferred)
-                parts: dict[tuple, dict] = {}
-                for p in conn.execute(select(due_parts).where(due_parts.c.pack_id == self.pack_id)):
-                    parts.setdefault((p.community_code, p.period, p.stream), {})[p.payer] = p.amount
-                self.dues = [{**r._mapping, "parts": parts.get((r.community_code, r.period, r.stream), {})}
-                             for r in conn.execute(select(dues).where(dues.c.pack_id == self.pack_id))]
-                self.payments = [dict(r._mapping) for r in conn.execute(select(payments))]
-        finally:
-            engine.dispose()
+        self.engine = engine_for(database_url)
+        with self.engine.connect() as conn:
+            if not inspect(conn).has_table(facts.name):
+                raise NoPackError("database", "the subsidy read model is not built (taizhang project --rebuild)")
+            rows = conn.execute(select(facts).where(facts.c.kind.in_(("meta", "community")))).all()
+        self.meta = next((json.loads(r.body) for r in rows if r.kind == "meta"),
+                         {"ids": {}, "adoptions": [], "horizon": None, "position": 0})
+        self.communities = {r.key: json.loads(r.body) for r in rows if r.kind == "community"}
+        self.pack_id = choose_pack(self.meta, pack_id, preferred)
+        self._state: dict | None = None
 
     @classmethod
     def open(cls, database_url: str, pack_id: str | None = None, preferred: str | None = None) -> SubsidyQuery:
@@ -145,11 +139,53 @@ class SubsidyQuery:
         catch_up(database_url, ["subsidies"])
         return cls(database_url, pack_id, preferred)
 
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @property
+    def state(self) -> dict[str, Any]:
+        """Every folded fact (records, fees, relief…), loaded on first use."""
+        if self._state is None:
+            inputs = SubsidyInputs()
+            with self.engine.connect() as conn:
+                inputs.load((r.kind, r.key, json.loads(r.body)) for r in conn.execute(select(facts)))
+            self._state = inputs.state()
+        return self._state
+
+    def dues_in(self, within: Period | None = None, community: str | None = None) -> list[dict]:
+        """Due rows (with their ``parts``) of periods inside ``within`` (all when None)."""
+        where = [dues.c.pack_id == self.pack_id]
+        part_where = [due_parts.c.pack_id == self.pack_id]
+        if within is not None:
+            lo, hi = within.start.isoformat(), within.end.isoformat()
+            where += [dues.c.period_start >= lo, dues.c.period_end <= hi]
+            part_where += [due_parts.c.period_end >= lo, due_parts.c.period_end <= hi]
+        if community is not None:
+            where.append(dues.c.community_code == community)
+            part_where.append(due_parts.c.community_code == community)
+        with self.engine.connect() as conn:
+            parts: dict[tuple, dict] = {}
+            for p in conn.execute(select(due_parts).where(*part_where)):
+                parts.setdefault((p.community_code, p.period, p.stream), {})[p.payer] = p.amount
+            return [{**r._mapping, "parts": parts.get((r.community_code, r.period, r.stream), {})}
+                    for r in conn.execute(select(dues).where(*where))]
+
+    def payments_in(self, within: Period | None = None) -> list[dict]:
+        query = select(payments)
+        if within is not None:
+            query = query.where(payments.c.period_start >= within.start.isoformat(),
+                                payments.c.period_end <= within.end.isoformat())
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
     def lines(self, within: Period) -> list[Line]:
-        return period_lines(self.dues, self.payments, within, self.state["communities"])
+        return period_lines(self.dues_in(within), self.payments_in(within), within, self.communities)
 
     def streets(self, within: Period):
         return by_street(self.lines(within))
+
+    def reconcile(self, within: Period):
+        return reconcile(self.dues_in(within), self.payments_in(within), within)
 
     def fee_rates(self, within: Period) -> dict[str, dict]:
         return fee_rates(self.state, within)
@@ -158,8 +194,8 @@ class SubsidyQuery:
         return fee_relief(self.state)
 
     def pack_content(self, on: date | None = None) -> dict:
-        adoptions = adoptions_of(self.state, self.pack_id)
-        day = on or (date.fromisoformat(self.state["horizon"]) if self.state["horizon"] else date.max)
+        adoptions = adoptions_of(self.meta, self.pack_id)
+        day = on or self.horizon() or date.max
         adoption = in_force(adoptions, day) or (adoptions[-1] if adoptions else None)
         return adoption.content if adoption else {}
 
@@ -167,4 +203,7 @@ class SubsidyQuery:
         return fund_flags(self.state, self.pack_content())
 
     def horizon(self) -> date | None:
-        return date.fromisoformat(self.state["horizon"]) if self.state["horizon"] else None
+        return date.fromisoformat(self.meta["horizon"]) if self.meta["horizon"] else None
+
+    def position(self) -> int:
+        return self.meta["position"]

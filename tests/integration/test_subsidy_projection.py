@@ -20,7 +20,6 @@ from projections.subsidies import SubsidyProjection, rows_of
 from projections.subsidy_book import compute_dues
 from projections.subsidy_periods import require_period
 from projections.subsidy_query import SubsidyQuery, fold_log
-from projections.subsidy_read import reconcile
 from tests.unit.domain import builders as b
 from tests.unit.subsidies.helpers import pack
 
@@ -63,12 +62,12 @@ def test_dues_reconcile_and_equal_the_pure_computation(database_url):
     assert lines["C-2"].due == 0 and lines["C-2"].reason.startswith("小区类别")
     q2 = {l.community_code: l for l in q.lines(require_period("2024-Q2"))}
     assert q2["C-0"].reason == "一票否决（gate_staff_absent），考核不达标" and q2["C-0"].grade_zh == "不达标"
-    by_payer = {(r.community_code, r.payer): r.outstanding for r in reconcile(q.dues, q.payments, require_period("2024-Q1"))}
+    by_payer = {(r.community_code, r.payer): r.outstanding for r in q.reconcile(require_period("2024-Q1"))}
     assert by_payer[("C-1", "district")] == D("600.00") and by_payer[("C-1", "town")] == D("3600.00")
     streets = {t.street: t for t in q.streets(require_period("2024-Q1"))}
     assert (streets["双港镇"].due, streets["双港镇"].eligible, streets["咸水沽镇"].eligible) == (D("13680.00"), 2, 0)
     pure = rows_of(compute_dues(fold_log(database_url).state(), "jinnan"))
-    stored = sorted(q.dues, key=lambda r: (r["community_code"], r["period_start"], r["stream"]))
+    stored = sorted(q.dues_in(), key=lambda r: (r["community_code"], r["period_start"], r["stream"]))
     assert [{k: r[k] for k in ("community_code", "period", "amount", "checks", "reasons", "segments")} | {
         "parts": r["parts"]} for r in stored] == [
         {k: r[k] for k in ("community_code", "period", "amount", "checks", "reasons", "segments", "parts")}
@@ -188,7 +187,7 @@ def test_incremental_with_restarts_equals_rebuild_and_the_pure_fold(tmp_path_fac
     rebuilt = f"sqlite:///{folder / 'rebuilt.db'}"
     assert rebuild(url, ["subsidies"], target_url=rebuilt).ok
     assert _digest(url, rebuilt) == incremental
-    stored = SubsidyQuery(url, pack_id).dues
+    stored = SubsidyQuery(url, pack_id).dues_in()
     pure = rows_of(compute_dues(fold_log(url).state(), pack_id))
     key = lambda r: (r["community_code"], r["period"], r["stream"])  # noqa: E731
     assert sorted((key(r), r["amount"], r["reasons"], r["parts"]) for r in stored) == \
