@@ -16,9 +16,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Iterator
 
+from domain.errors import ValidationError
+from domain.packs import validate_subsidy
 from domain.sheet import DEFAULT_SHEET, AssessmentSheet
 from projections.subsidy_award import AwardInput, CoFundingRules, city_award
 from projections.subsidy_periods import Period, parse_period, period_of
+from projections.subsidy_text import reason
 from projections.subsidy_rules import (
     Assessment, Due, Evaluation, MonthFacts, PeriodInput, SubsidyRules, Survey, eligibility,
 )
@@ -33,13 +36,32 @@ class Adoption:
     effective_from: date
     content: dict
     position: int  # ledger position of the adoption (0 for a what-if pack)
+    rules: SubsidyRules
+    co_funding: CoFundingRules | None
+
+
+def _parsed(pack_id: str, version: str, content: dict) -> tuple[SubsidyRules, CoFundingRules | None]:
+    """The pack's subsidy rules; an adopted pack without valid ones pays nothing, and says why
+    (the ledger stores whatever content it was given: the read model must not fail on it)."""
+    if not isinstance(content, dict) or "subsidy" not in content:
+        return SubsidyRules(pack_id, version, False, reason("pack_without_subsidy")), None
+    try:
+        validate_subsidy(content)
+    except ValidationError as error:
+        return SubsidyRules(pack_id, version, False, reason("pack_invalid", error=str(error))), None
+    content = {**content, "pack_id": pack_id, "version": version}
+    return SubsidyRules.from_pack(content), CoFundingRules.from_pack(content)
+
+
+def make_adoption(pack_id: str, version: str, effective_from: date, content: dict, position: int) -> Adoption:
+    return Adoption(pack_id, version, effective_from, content, position, *_parsed(pack_id, version, content))
 
 
 def adoptions_of(state: dict[str, Any], pack_id: str, override: dict | None = None) -> list[Adoption]:
     """The adoptions that govern ``pack_id``; a what-if ``override`` pack replaces them all."""
     if override is not None:
-        return [Adoption(override["pack_id"], override["version"], D(override["effective_from"]), override, 0)]
-    return [Adoption(a[0], a[1], D(a[2]), a[3], a[4]) for a in state["adoptions"] if a[0] == pack_id]
+        return [make_adoption(override["pack_id"], override["version"], D(override["effective_from"]), override, 0)]
+    return [make_adoption(a[0], a[1], D(a[2]), a[3], a[4]) for a in state["adoptions"] if a[0] == pack_id]
 
 
 def in_force(adoptions: list[Adoption], on: date) -> Adoption | None:
@@ -48,7 +70,7 @@ def in_force(adoptions: list[Adoption], on: date) -> Adoption | None:
 
 
 def _unit(adoption: Adoption) -> str:
-    return adoption.content["subsidy"].get("period", "quarter")
+    return adoption.rules.period if adoption.rules.enabled else "quarter"
 
 
 def governed_periods(adoptions: list[Adoption], first: date, last: date) -> Iterator[tuple[Period, Adoption]]:
@@ -175,7 +197,6 @@ def compute_dues(state: dict[str, Any], pack_id: str, *, override: dict | None =
     if horizon is None or not adoptions:
         return []
     periods = [(p, a) for p, a in governed_periods(adoptions, date.min, horizon) if first is None or p.end >= first]
-    parsed = {id(a): SubsidyRules.from_pack(a.content) for a in adoptions}
     out: list[tuple[Due, Adoption, dict]] = []
     codes = sorted(state["communities"]) if only is None else sorted(c for c in only if c in state["communities"])
     engagements, complaints = _by_community(state, "engagements"), _by_community(state, "complaints")
@@ -188,7 +209,7 @@ def compute_dues(state: dict[str, Any], pack_id: str, *, override: dict | None =
             years.add(period.start.year)
             if period.end < since:
                 continue
-            rules = parsed[id(adoption)]
+            rules = adoption.rules
             inp = facts.period_input(period, adoption, rules)
             if inp is not None:
                 out.append((eligibility(inp, rules), adoption, c))
@@ -196,11 +217,11 @@ def compute_dues(state: dict[str, Any], pack_id: str, *, override: dict | None =
             year = period_of(date(y, 1, 1), "year")
             if year.end < since or year.end < facts.registered:
                 continue
-            adoption = in_force(adoptions, year.start) or in_force(adoptions, year.end)
-            co = CoFundingRules.from_pack(adoption.content) if adoption else None
+            governing = in_force(adoptions, year.start) or in_force(adoptions, year.end)
+            co = governing.co_funding if governing else None
             if co is None:
                 continue
             award_in = AwardInput(code, year, facts.paid(co.base_payer, year), facts.evaluation(co.evaluator, year),
                                   facts.complaints_in(year))
-            out.append((city_award(award_in, co), adoption, c))
+            out.append((city_award(award_in, co), governing, c))
     return out

@@ -16,6 +16,8 @@ class Reason:
 
 _REASONS = {
     "no_pack_in_force": "该期间无生效的政策包",
+    "pack_without_subsidy": "采用的政策包未规定补贴规则",
+    "pack_invalid": "采用的政策包补贴规则无效（{error}）",
     "built_after_scope": "建成于 {year} 年，晚于实施范围（{limit} 年及以前）",
     "category_out_of_scope": "小区类别（{category}）不在补贴范围",
     "not_renovated": "尚未完成提升改造",

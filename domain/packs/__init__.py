@@ -7,7 +7,7 @@ effective-dated and adopted into the ledger by an event (see ``README.md``).
 """
 
 from domain.packs.loader import PACK_DIR, PolicyPack, adopt_pack, available_packs, load_pack, parse_pack_text
-from domain.packs.validator import validate_pack
+from domain.packs.validator import validate_pack, validate_subsidy
 
 __all__ = ["PACK_DIR", "PolicyPack", "adopt_pack", "available_packs", "load_pack", "parse_pack_text",
-           "validate_pack"]
+           "validate_pack", "validate_subsidy"]

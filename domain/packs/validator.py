@@ -222,6 +222,14 @@ def _co_funding(value: Any, path: str, district: str | None) -> None:
         _complaints(value["complaints"], f"{path}.complaints")
 
 
+def validate_subsidy(content: dict) -> None:
+    """Check only a pack's ``subsidy`` and ``co_funding`` sections (what the subsidy read model
+    needs from an adoption whose other keys it does not read)."""
+    _subsidy(content.get("subsidy"), "subsidy")
+    if content.get("co_funding") is not None:
+        _co_funding(content["co_funding"], "co_funding", (content.get("jurisdiction") or {}).get("district"))
+
+
 def validate_pack(content: Any) -> dict:
     """Check a whole pack; return it unchanged, or raise naming the first bad key."""
     pack = _obj(content, "", {"schema", "pack_id", "version", "effective_from", "title", "seed",

@@ -158,3 +158,18 @@ def test_whatif_changes_what_the_pack_governs_and_writes_nothing():
     assert (total["current"], total["proposed"], total["difference"]) == (D("6480.00"), D("7200.00"), D("720.00"))
     proposed = result.proposed[0]
     assert proposed["pack_version"] == "draft" and json.loads(proposed["reasons"]) == []
+
+
+@pytest.mark.parametrize("content,key", [
+    ({"title": "只有考核表", "assessment_sheet": pack("jinnan")["assessment_sheet"]}, "pack_without_subsidy"),
+    ({**pack("jinnan"), "subsidy": {**pack("jinnan")["subsidy"], "period": "week"}}, "pack_invalid"),
+])
+def test_an_adopted_pack_without_valid_subsidy_rules_pays_nothing_and_says_why(content, key):
+    ledger = b.new_ledger(pack_id="jinnan")
+    ledger.adopt_policy(pack_id="jinnan", version="x", effective_from=date(2023, 1, 1), content=content,
+                        stamp=b.stamp(date(2023, 1, 1)))
+    b.active_engagement(ledger)
+    dues = list(dues_of(ledger).values())
+    assert dues and all(d.amount == 0 and [r.key for r in d.reasons] == [key] for d in dues)
+    if key == "pack_invalid":
+        assert "subsidy.period: must be one of month, quarter" in dues[0].reasons[0].zh
