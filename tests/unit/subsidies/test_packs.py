@@ -115,7 +115,7 @@ def test_a_pack_object_is_revalidated_before_adoption():
         adopt_pack(object(), bad, stamp=None)
 
 
-RULE_MODULES = ("subsidy_rules", "subsidy_award", "subsidy_book", "subsidy_inputs", "subsidy_periods", "subsidy_read")
+RULE_MODULES = ("subsidy_rules", "subsidy_model", "subsidy_award", "subsidy_book", "subsidy_inputs", "subsidy_periods", "subsidy_read")
 SUBSIDY_MODULES = [Path(projections.__file__).parent / f"{name}.py" for name in RULE_MODULES]
 # Calendar and arithmetic only: months in a quarter/half/year, percent, decimal precision, a cache size.
 ALLOWED_NUMBERS = {0, 1, 2, 3, 4, 6, 12, 60, 100, 4096}  # (and indexes)
