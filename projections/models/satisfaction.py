@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import lru_cache
 
 from sqlalchemy import Boolean, Column, Float, Integer, MetaData, String, Table
@@ -15,7 +16,15 @@ from projections.models._support import PackAware, packs_table
 from projections.records import Record
 from scoring import wilson_interval
 
-DEFAULT_MIN_RESPONSE_SHARE = 0.3  # POLICIES.md [default]; a pack overrides it under satisfaction.min_response_share
+# POLICIES.md [default], used only when the pack in force says nothing; packs state it as
+# subsidy.satisfaction.min_valid_share (a decimal string, as every number in a pack).
+DEFAULT_MIN_RESPONSE_SHARE = Decimal("0.30")
+
+
+def min_valid_share(pack: dict) -> Decimal:
+    """The share of households whose valid responses make a survey count for subsidies."""
+    rule = ((pack.get("subsidy") or {}).get("satisfaction") or {}).get("min_valid_share")
+    return Decimal(str(rule)) if rule is not None else DEFAULT_MIN_RESPONSE_SHARE
 
 metadata = MetaData()
 
@@ -55,8 +64,9 @@ def figures(projection: SatisfactionProjection, households: int, valid: int, sat
         rate = satisfied / valid
     else:
         rate = low = high = None
-    share = projection.pack_on(day).get("satisfaction", {}).get("min_response_share", DEFAULT_MIN_RESPONSE_SHARE)
-    return {"rate": rate, "wilson_low": low, "wilson_high": high, "counts": valid >= share * households}
+    # Exact: a float product could put a survey at exactly 30 % on the wrong side.
+    counts = Decimal(valid) >= min_valid_share(projection.pack_on(day)) * households
+    return {"rate": rate, "wilson_low": low, "wilson_high": high, "counts": counts}
 
 
 def _fix(projection: SatisfactionProjection, row: dict, fields: dict, _day: str) -> dict:
@@ -69,7 +79,7 @@ def _fix(projection: SatisfactionProjection, row: dict, fields: dict, _day: str)
 
 class SatisfactionProjection(CommunityRecords, PackAware):
     name = "satisfaction"
-    version = 1
+    version = 2  # 2: the minimum valid share is read from subsidy.satisfaction.min_valid_share
     metadata = metadata
     packs = packs
     correctable = {topic(Community.SatisfactionSurveyed): (surveys, _fix)}
