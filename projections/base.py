@@ -32,6 +32,9 @@ def on(*event_classes: type) -> Callable:
     return mark
 
 
+COPY_MIN_ROWS = 64  # smaller groups of inserts are not worth a COPY round on PostgreSQL
+
+
 class Writer:
     """Ordered, buffered writes: consecutive operations with the same statement go out as one executemany."""
 
@@ -40,6 +43,7 @@ class Writer:
         self.ops: list[tuple[str, tuple]] = []
         self._sql: dict[tuple, str] = {}
         self._inserts: dict[Table, str] = {}
+        self._copies: dict[str, str] = {}  # plain INSERT statement → its COPY (PostgreSQL)
 
     def _ph(self, n: int) -> str:
         return ", ".join(["?" if self.dialect == "sqlite" else "%s"] * n)
@@ -49,6 +53,7 @@ class Writer:
         if sql is None:
             cols = ", ".join(c.name for c in table.columns)
             sql = self._inserts[table] = f"INSERT INTO {table.name} ({cols}) VALUES ({self._ph(len(table.columns))})"
+            self._copies[sql] = f"COPY {table.name} ({cols}) FROM STDIN"
         self.ops.append((sql, values))
 
     def upsert(self, table: Table, values: tuple) -> None:
@@ -106,14 +111,32 @@ class Writer:
         cursor.close()
         return len(ops)
 
-    @staticmethod
-    def _send(cursor: Any, groups: dict[str, list[tuple]]) -> None:
+    def _send(self, cursor: Any, groups: dict[str, list[tuple]]) -> None:
         for sql, rows in groups.items():
             if len(rows) == 1:
                 cursor.execute(sql, rows[0])
+            elif len(rows) >= COPY_MIN_ROWS and sql in self._copies and self.dialect == "postgresql":
+                self._copy(cursor, sql, rows)
             else:
                 cursor.executemany(sql, rows)
         groups.clear()
+
+    def _copy(self, cursor: Any, sql: str, rows: list[tuple]) -> None:
+        """Plain inserts on PostgreSQL through COPY (several times faster than executemany, which
+        still runs one INSERT per row). Should COPY refuse a value that the INSERT would have taken
+        (an assignment cast COPY's text input does not make), the same rows go through executemany
+        from a savepoint, so the outcome, rows or error, is the INSERT's."""
+        import psycopg
+
+        cursor.execute("SAVEPOINT taizhang_copy")
+        try:
+            with cursor.copy(self._copies[sql]) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        except psycopg.Error:
+            cursor.execute("ROLLBACK TO SAVEPOINT taizhang_copy")
+            cursor.executemany(sql, rows)
+        cursor.execute("RELEASE SAVEPOINT taizhang_copy")
 
 
 class Projection:
