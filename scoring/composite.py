@@ -94,13 +94,19 @@ def composite_scores(scores, weights, min_departments=4):
     """
     x, w = _matrix_and_weights(scores, weights, min_departments, check_finite=False)
     present = ~np.isnan(x)
-    # Two mat-vec products over the 0/1 mask and the zero-filled scores are
-    # far faster than reductions along the short department axis.
-    mask = present.astype(np.float64)
-    total = mask @ w
-    count = mask @ np.ones(w.size)
+    # Column by column in a fixed order, not a mat-vec product: BLAS splits a
+    # product across threads by the size of the call, so a row's last digit
+    # could depend on which other rows were rated with it. An auditor's replay
+    # must give the same composite for a provider whatever else is in the batch.
+    filled = np.where(present, x, 0.0)
+    total = np.zeros(x.shape[0])
+    count = np.zeros(x.shape[0])
+    num = np.zeros(x.shape[0])
+    for j in range(w.size):
+        total += present[:, j] * w[j]
+        count += present[:, j]
+        num += filled[:, j] * w[j]
     rated = (count >= int(min_departments)) & (total > 0)
-    num = np.where(present, x, 0.0) @ w
     out = np.full(x.shape[0], np.nan)
     np.divide(num, total, out=out, where=rated)
     # Checking the n results instead of the n x d inputs: an infinite score

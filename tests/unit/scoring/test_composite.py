@@ -78,3 +78,15 @@ def test_area_weighted_scores_reject_bad_input():
         composite_scores([[1.0, 2.0]], [1.0, -1.0])
     with pytest.raises(ValueError, match="finite"):
         composite_scores([[np.inf, 2.0]], [1.0, 1.0], 1)
+
+
+def test_a_providers_composite_does_not_depend_on_the_other_rows_in_the_call():
+    # BLAS mat-vec products split work by call size; a replay must not move a last digit.
+    rng = np.random.default_rng(7)
+    scores = rng.uniform(40, 100, size=(60_000, 6))
+    scores[rng.random(scores.shape) < 0.1] = np.nan
+    weights = rng.uniform(0.5, 2.0, size=6)
+    whole = composite_scores(scores, weights, min_departments=4)
+    for start in (0, 12_345, 59_000):
+        part = composite_scores(scores[start:start + 1000], weights, min_departments=4)
+        assert np.array_equal(whole[start:start + 1000], part, equal_nan=True)
