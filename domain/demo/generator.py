@@ -75,8 +75,9 @@ def generate(ledger: Ledger, *, communities: int = 394, years: int = 3, seed: in
     check_count(years, "years", minimum=1)
     if years > 30:
         raise ValidationError("years", "maximum", "must be ≤ 30")
-    if not 2005 <= check_count(last_year, "last_year") <= 2100:
-        raise ValidationError("last_year", "range", "must be between 2005 and 2100")
+    # Commercial and resettlement communities are built from 2001 on, a few years before the period.
+    if not 2010 <= check_count(last_year, "last_year") - years + 1 or last_year > 2100:
+        raise ValidationError("last_year", "range", "the period (last_year - years + 1 … last_year) must lie in 2010-2100")
     check_count(overdue_handovers, "overdue_handovers")
     check_count(flush_every, "flush_every", minimum=1)
     start = ledger.max_position()

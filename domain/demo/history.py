@@ -117,7 +117,8 @@ class CommunityHistory(RecordsMixin):
                          floor_area=c.floor_area, households=c.households, mode=c.mode,
                          stamp=Stamp(day, self.street_officer, Source(document=f"{c.street.name}小区基础信息台账")))
         if c.category == Category.RENOVATED_OLD.value:
-            year = self.rng.randint(max(c.build_year + 10, self.plan.first_year - 8), self.plan.first_year - 2)
+            latest = self.plan.first_year - 2  # renovated before the period (old ones were built by 1999)
+            year = self.rng.randint(min(max(c.build_year + 10, latest - 6), latest), latest)
             self._renovate(date(year, self.rng.randint(3, 11), self.rng.randint(1, 28)), day + self.days(1, 10))
         kind, chance = {
             Category.COMMERCIAL.value: (CommitteeKind.OWNERS.value, 0.65),

@@ -195,7 +195,8 @@ def _community(rng: random.Random, book: NameBook, chooser: _Chooser, index: int
 def _stories(rng: random.Random, chooser: _Chooser, plans: list[CommunityPlan], months: int,
              overdue_handovers: int, by_uscc: dict[str, ProviderPlan]) -> None:
     served = [c for c in plans if c.mode == Mode.PROFESSIONAL.value and c.provider]
-    honest = [c for c in served if not by_uscc[c.provider].dishonest]
+    # Preferably an honest provider's (the story is its first offence); a tiny district may have none.
+    honest = [c for c in served if not by_uscc[c.provider].dishonest] or served
     if overdue_handovers > len(honest):
         raise ValidationError("overdue_handovers", "maximum",
                               f"this district has only {len(honest)} communities that can end overdue")

@@ -169,3 +169,12 @@ def test_bad_arguments_name_the_field_and_write_nothing(bad, field):
         generate(ledger, **{**SMALL, **bad})
     assert error.value.field == field
     assert ledger.max_position() == 0
+
+
+@pytest.mark.parametrize("seed, communities, years, last_year", [
+    (1, 8, 1, 2010), (2, 13, 2, 2025), (3, 45, 1, 2031), (4, 9, 4, 2025), (5, 30, 6, 2040)])
+def test_other_seeds_and_sizes_never_trip_a_domain_rule(seed, communities, years, last_year):
+    ledger = Ledger("memory://")
+    summary = generate(ledger, seed=seed, communities=communities, years=years, last_year=last_year)
+    assert summary.events == ledger.max_position() > communities * years * 30
+    assert summary.period_end.year == last_year and len(summary.overdue) == 1
