@@ -68,6 +68,7 @@ class LedgerCore(Application):
         self._batch: dict[UUID, LedgerAggregate] | None = None
         self._batch_size = 0
         self._batch_marks: dict[UUID, int] = {}  # in a batch: each aggregate's version after its last command
+        self._batch_links: dict[UUID, UUID] = {}  # in a batch: union-find of aggregates saved by one command
         self.save_listeners: list[SaveListener] = []
 
     def register_transcodings(self, transcoder: Transcoder) -> None:  # type: ignore[override]
@@ -179,6 +180,7 @@ class LedgerCore(Application):
                 self._batch[agg.id] = agg
                 self._batch_size += agg.version - self._batch_marks.get(agg.id, agg.version - len(agg.pending_events))
                 self._batch_marks[agg.id] = agg.version
+            self._link([agg.id for agg in aggregates])
             return CommandResult(command=command, versions=versions)
         try:
             recordings = self.save(*aggregates)
@@ -197,25 +199,62 @@ class LedgerCore(Application):
     @contextmanager
     def batch(self, flush_every: int = 5000) -> Iterator[Callable[[], None]]:
         """Bulk mode: commands accumulate and are saved many aggregates per transaction."""
-        self._batch, self._batch_size, self._batch_marks = {}, 0, {}
+        self._batch, self._batch_size, self._batch_marks, self._batch_links = {}, 0, {}, {}
         self._flush_every = flush_every
         try:
             yield self.flush
             self.flush()
         finally:
-            self._batch, self._batch_marks = None, {}
+            self._batch, self._batch_marks, self._batch_links = None, {}, {}
 
     def maybe_flush(self) -> None:
         if self._batch is not None and self._batch_size >= self._flush_every:
             self.flush()
 
+    # PostgreSQL: one save of ~10,000 events (~6 MB) was seen to hang the client
+    # (a psycopg pipeline stall), so a flush saves at most this many events per
+    # transaction; every command's aggregates stay in one transaction together.
+    MAX_EVENTS_PER_SAVE = 2000
+
+    def _root(self, agg_id: UUID) -> UUID:
+        links = self._batch_links
+        while links.get(agg_id, agg_id) != agg_id:
+            links[agg_id] = links.get(links[agg_id], links[agg_id])
+            agg_id = links[agg_id]
+        return agg_id
+
+    def _link(self, ids: list[UUID]) -> None:
+        roots = [self._root(i) for i in ids]
+        for root in roots[1:]:
+            if root != roots[0]:
+                self._batch_links[root] = roots[0]
+
+    def _save_groups(self, aggregates: list[LedgerAggregate]) -> list[list[LedgerAggregate]]:
+        """Aggregates grouped so that no command is split, packed up to MAX_EVENTS_PER_SAVE."""
+        groups: dict[UUID, list[LedgerAggregate]] = {}
+        for agg in aggregates:
+            groups.setdefault(self._root(agg.id), []).append(agg)
+        chunks: list[list[LedgerAggregate]] = [[]]
+        size = 0
+        for group in groups.values():
+            events = sum(len(a.pending_events) for a in group)
+            if chunks[-1] and size + events > self.MAX_EVENTS_PER_SAVE:
+                chunks.append([])
+                size = 0
+            chunks[-1].extend(group)
+            size += events
+        return chunks
+
     def flush(self) -> None:
         if self._batch:
             aggregates = [a for a in self._batch.values() if a.pending_events]
-            self.save(*aggregates)
+            for chunk in self._save_groups(aggregates):
+                if chunk:
+                    self.save(*chunk)
             # Keep recently touched aggregates hot: the next batch usually needs them.
             self._batch = {a.id: a for a in aggregates} if len(aggregates) < 20000 else {}
             self._batch_size = 0
+            self._batch_links = {}
 
     def max_position(self) -> int:
         return self.recorder.max_notification_id() or 0

@@ -220,3 +220,30 @@ def test_complaint_is_resolved_once_and_not_before_it_was_filed(served):
 def test_unknown_community_command_is_refused(served):
     with b.refused(served, ValidationError, "command", "known_command", C):
         served.community_command("demolish", b.COMMUNITY, stamp=b.stamp())
+
+
+def test_a_large_flush_is_saved_in_chunks_that_never_split_a_command(ledger, monkeypatch):
+    b.provider(ledger)
+    for n in range(1, 4):
+        b.community(ledger, code=f"C-{n}")
+        b.request_entry(ledger, code=f"E-{n}", community_code=f"C-{n}")
+        b.decide(ledger, code=f"E-{n}")
+    saves: list[set] = []
+    real_save = ledger.save
+
+    def spy(*aggregates):
+        saves.append({a.id for a in aggregates})
+        return real_save(*aggregates)
+
+    monkeypatch.setattr(ledger, "save", spy)
+    monkeypatch.setattr(ledger, "MAX_EVENTS_PER_SAVE", 3)
+    with ledger.batch():
+        for n in range(1, 4):
+            b.sign(ledger, code=f"E-{n}")  # one command: the engagement and its community
+            ledger.community_command("record_inspection", f"C-{n}", month="2024-03", items={"cleaning": True},
+                                     stamp=b.stamp())
+    assert len(saves) == 3  # 3 events per command group: each group alone, never split
+    for n in range(1, 4):
+        engagement, community = b.aggregate_id("engagement", f"E-{n}"), b.aggregate_id("community", f"C-{n}")
+        assert sum(engagement in ids and community in ids for ids in saves) == 1
+    assert b.get(ledger, Community, "C-3").current_engagement == "E-3"
