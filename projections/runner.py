@@ -199,6 +199,7 @@ class Runner:
                 bucket = per.get(name)
                 if bucket is not None:
                     bucket.append(r)
+        work = []
         for cls in self.classes:
             events = per.get(cls.name)
             if events is None:
@@ -206,23 +207,31 @@ class Runner:
             row = self._tracked[cls.name]
             if row.position > lo:
                 events = [r for r in events if r.position > row.position]
-            self._commit(cls, events, end)
+            work.append((cls, events))
+        self._commit(work, end)
 
-    def _commit(self, cls: type[Projection], events: list, end: int) -> None:
-        row = self._tracked[cls.name]
-        inst = self._instance(cls)
-        new = Tracked(cls.name, cls.version, end, row.processed + len(events))
+    def _commit(self, work: list[tuple[type[Projection], list]], end: int) -> None:
+        """Apply the batch to every projection and write their rows and tracking rows in one
+        transaction: all of them advance to ``end`` or none does (each resumes from its own
+        committed position). One commit per batch instead of one per projection."""
+        new = {}
         try:
+            instances = [self._instance(cls) for cls, _ in work]  # loaded from committed state
             with self.engine.begin() as conn:
-                inst.apply_batch(conn, events)
-                write_tracking(conn, new)
+                for (cls, events), inst in zip(work, instances):
+                    row = self._tracked[cls.name]
+                    inst.apply_batch(conn, events)
+                    new[cls.name] = Tracked(cls.name, cls.version, end, row.processed + len(events))
+                    write_tracking(conn, new[cls.name])
         except BaseException:
-            # The transaction rolled back: forget the instance's in-memory state and reread the tracking.
-            self._instances[cls.name] = None
+            # The transaction rolled back: forget the instances' in-memory state and reread the tracking.
             with self.engine.connect() as conn:
-                self._tracked[cls.name] = read_tracking(conn).get(cls.name, row)
+                committed = read_tracking(conn)
+            for cls, _ in work:
+                self._instances[cls.name] = None
+                self._tracked[cls.name] = committed.get(cls.name, self._tracked[cls.name])
             raise
-        self._tracked[cls.name] = new
+        self._tracked.update(new)
         self._moved.notify_all()
 
     # --- following --------------------------------------------------------------------------------------
