@@ -66,7 +66,7 @@ packs_table = Table(
     "credit_packs", metadata,
     Column("adoption", String(100), primary_key=True),
     Column("effective_from", String(10), nullable=False),
-    Column("rules", String(64), nullable=False),
+    Column("rules", Text, nullable=False),  # a rules file name, or the rules themselves as canonical JSON
 )
 
 _ITEM_COLUMNS = [c.name for c in items_table.columns]
@@ -82,7 +82,7 @@ def provider_rows(state: CreditState, uscc: str) -> tuple[list[dict], list[dict]
 
 class CreditProjection(Projection):
     name = "credit"
-    version = 1
+    version = 2  # credit rules may travel inline in the adopted pack
     metadata = metadata
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

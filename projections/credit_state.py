@@ -9,6 +9,8 @@ a correction names) go through ``lookup(aggregate id hex, version)``.
 
 from __future__ import annotations
 
+import json
+
 from typing import Callable
 
 from domain.community import Community
@@ -17,7 +19,7 @@ from domain.engagement import Engagement
 from domain.policy import PolicyRegistry
 from domain.provider import Provider
 from domain.rating_cycle import RatingCycle
-from domain.scheme_pack import load_pack
+from domain.scheme_pack import load_pack, validate_credit
 from projections.ratings_state import ref
 from projections.records import Record, data, topic_of
 
@@ -102,7 +104,10 @@ class CreditState:
                     name = rules
         rules = self._rules.get(name)
         if rules is None:
-            rules = self._rules[name] = load_pack(name)
+            # Inline rules (JSON) came with the adoption event, so a replay applies exactly
+            # what was adopted; a bare name refers to a shipped file (older adoptions).
+            rules = validate_credit(json.loads(name)) if name.startswith("{") else load_pack(name)
+            self._rules[name] = rules
         return rules
 
     def rule_days(self) -> list[str]:
@@ -110,6 +115,8 @@ class CreditState:
 
     def _pack(self, e: Record) -> None:
         name = e.state["content"].get("credit_rules") if isinstance(e.state["content"], dict) else None
+        if isinstance(name, dict):
+            name = json.dumps(name, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         if name:
             self.adoptions.append((data(e.state["effective_from"]), name, f"{e.state['pack_id']}@{e.state['version']}"))
             self.dirty |= set(self.items)

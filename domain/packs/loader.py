@@ -82,5 +82,14 @@ def adopt_pack(ledger: Any, pack: PolicyPack | str | Path, *, stamp: Any, effect
     else:
         PolicyPack.from_content(pack.content)
     return ledger.adopt_policy(pack_id=pack.pack_id, version=pack.version,
-                               effective_from=effective_from or pack.effective_from, content=pack.content,
-                               stamp=stamp, idempotency_key=idempotency_key)
+                               effective_from=effective_from or pack.effective_from,
+                               content=with_inline_rules(pack.content), stamp=stamp, idempotency_key=idempotency_key)
+
+
+def with_inline_rules(content: dict) -> dict:
+    """The pack as it is recorded: the credit rules it names (the default ones when it names
+    none) copied in, so the adoption event alone says which rules were in force."""
+    from domain.scheme_pack import load_pack as load_rules  # scheme and credit-rule files
+
+    rules = content.get("credit_rules", "credit_default")
+    return {**content, "credit_rules": load_rules(rules) if isinstance(rules, str) else rules}

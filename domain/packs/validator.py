@@ -263,6 +263,18 @@ def validate_pack(content: Any) -> dict:
         if fund.get("built_on_or_before") is not None:
             _int(fund["built_on_or_before"], "maintenance_fund.built_on_or_before", minimum=1900)
     for key in ("rating_scheme", "credit_rules"):
-        if key in pack and not (isinstance(pack[key], str) and re.fullmatch(r"[a-z0-9_\-]+", pack[key])):
+        if key == "credit_rules" and isinstance(pack.get(key), dict):
+            _inline_credit_rules(pack[key])
+        elif key in pack and not (isinstance(pack[key], str) and re.fullmatch(r"[a-z0-9_\-]+", pack[key])):
             _fail(key, "code_format", "must name a scheme file in domain/packs/schemes")
     return pack
+
+
+def _inline_credit_rules(rules: dict) -> None:
+    """Credit rules carried inside the pack (as ``adopt_pack`` records them), checked as their own file is."""
+    from domain.scheme_pack import validate_credit  # the credit-rules validator lives with the scheme packs
+
+    try:
+        validate_credit(rules)
+    except ValidationError as error:
+        raise ValidationError(f"credit_rules.{error.field}", error.rule, error.message) from None

@@ -145,3 +145,28 @@ def test_an_approved_credit_repair_clears_deductions_vetoes_and_dishonesty_befor
     assert credit(ledger, "2024-09-05") == (100.0, "A")
     assert entries(ledger) == [("dishonesty", "2024-03-01", "2024-09-05"), ("veto", "2024-03-01", "2024-09-05")]
     assert ledger.blacklist.status(U, date(2024, 9, 5))[0] is False
+
+
+def test_adopted_pack_carries_its_credit_rules_so_replay_never_reads_the_file(ledger, monkeypatch):
+    from domain.packs import adopt_pack, load_pack
+    from domain.scheme_pack import load_pack as load_rules
+
+    pack = load_pack("jinnan")
+    rules = load_rules("credit_default")
+    stricter = {**rules, "points": {**rules["points"], "inspection_failed": -7}}
+    adopt_pack(ledger, pack.__class__.from_content({**pack.content, "credit_rules": stricter}),
+               stamp=b.stamp(date(2024, 1, 1)), effective_from=date(2024, 1, 1))
+    monkeypatch.setattr("projections.credit_state.load_pack", lambda name: pytest.fail(f"read {name} from disk"))
+    inspect(ledger, 3, passed=False)
+    assert credit(ledger, "2024-03-20") == (93.0, "A")
+
+
+def test_a_pack_with_bad_inline_credit_rules_is_refused_naming_the_key():
+    from domain.errors import ValidationError
+    from domain.packs import load_pack
+    from domain.scheme_pack import load_pack as load_rules
+
+    pack = load_pack("jinnan")
+    with pytest.raises(ValidationError) as refused:
+        pack.__class__.from_content({**pack.content, "credit_rules": {**load_rules("credit_default"), "base": -1}})
+    assert refused.value.field == "credit_rules.base"
