@@ -58,7 +58,7 @@ def read_csv(data: bytes, name: str = "") -> Table:
     first = body.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first and "," not in first else ";" if first.count(";") > first.count(",") else ","
     records = list(csv.reader(io.StringIO(body, newline=""), delimiter=delimiter))
-    sheet = Path(name).stem or "csv"
+    sheet = "csv"  # constant: part of the idempotency keys, so a renamed copy is still the same file
     if not records:
         return Table(sheet, [], encoding=encoding)
     rows = [(n, r) for n, r in enumerate(records[1:], start=2) if not all(map(_blank, r))]
