@@ -6,6 +6,9 @@ from typing import Annotated
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 
+from domain.errors import ValidationError
+from domain.packs import validate_pack
+from domain.packs.loader import with_inline_rules
 from domain.policy import REGISTRY_CODE, PolicyRegistry, pack_digest
 
 from api.commands import CommandContext, command, load
@@ -23,8 +26,20 @@ def _adoption(a: list) -> AdoptionOut:
 @router.post("/adoptions", status_code=201, response_model=CommandResultOut, responses=COMMAND_RESPONSES,
              summary="Adopt a policy pack version from a date (采用政策包)")
 def adopt_policy(body: PolicyAdoptionIn, cmd: Annotated[CommandContext, command("adopt_policy")]) -> JSONResponse:
+    # The whole pack is checked as a pack file would be (naming the bad key), and the credit
+    # rules it names are recorded with it, as `taizhang subsidy adopt` does.
+    def adopt(*, content: dict, **kwargs):
+        try:
+            checked = validate_pack(content)
+        except ValidationError as error:
+            raise ValidationError(f"content.{error.field}", error.rule, error.message) from None
+        for key in ("pack_id", "version"):
+            if checked[key] != kwargs[key]:
+                raise ValidationError(f"content.{key}", "matches", f"the pack says {checked[key]!r}, not {kwargs[key]!r}")
+        return cmd.ledger.adopt_policy(content=with_inline_rules(checked), **kwargs)
+
     # Adoptions append to one registry; the Ledger takes no expected version for them.
-    return cmd.run(cmd.ledger.adopt_policy, body, kind=PolicyRegistry.KIND, code=REGISTRY_CODE, creates=True,
+    return cmd.run(adopt, body, kind=PolicyRegistry.KIND, code=REGISTRY_CODE, creates=True,
                    location="/api/v1/policy")
 
 
