@@ -76,8 +76,9 @@ def number(value: Any, field: str) -> float:
 
 
 def money(value: Any, field: str) -> Decimal | str:
-    """Yuan. Text stays text (the domain checks the fen); a float cell is taken only when it
-    is exactly a two-decimal amount: 3600.1 → 3600.1, but 3600.123 names the cell."""
+    """Yuan, at most two decimals. Text stays text (the domain's check_money has the last
+    word); a float cell is taken only when it is exactly a two-decimal amount:
+    3600.1 → 3600.1, but 3600.123 names the cell."""
     if isinstance(value, bool):
         raise CellError(field, "decimal", "must be an amount", "应为金额数字。")
     if isinstance(value, int):
@@ -93,10 +94,13 @@ def money(value: Any, field: str) -> Decimal | str:
     raw = str(value).strip().replace(",", "").replace("，", "").removeprefix("¥").removeprefix("￥")
     raw = raw.removesuffix("元").strip()
     try:
-        Decimal(raw)
+        amount = Decimal(raw)
     except InvalidOperation:
         raise CellError(field, "decimal", f"{value!r} is not an amount", f"“{value}”不是金额数字。") from None
-    return raw
+    if amount.is_finite() and amount != amount.quantize(Decimal("0.01")):
+        raise CellError(field, "fen", f"{value!r} has more than two decimals",
+                        f"金额 {raw} 超过两位小数（分），请核对。")
+    return raw  # the domain's check_money decides the rest (sign, size)
 
 
 def day(value: Any, field: str) -> date:

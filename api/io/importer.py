@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Callable
 
+from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from domain.base import Stamp, aggregate_id
@@ -204,9 +205,10 @@ class Importer:
 
     def _street(self, code: str) -> str | None:
         if code not in self._streets:
-            agg_id = aggregate_id(Community.KIND, code)
-            self._streets[code] = self.ledger.repository.get(agg_id).street if agg_id in self.ledger.repository \
-                else None
+            try:  # one read (``in repository`` would reconstruct the aggregate too)
+                self._streets[code] = self.ledger.repository.get(aggregate_id(Community.KIND, code)).street
+            except AggregateNotFoundError:
+                self._streets[code] = None  # the command itself reports the unknown community
         return self._streets[code]
 
     def _row(self, table: Table, number: int, cells: list, report: ImportReport, seen: dict) -> None:
