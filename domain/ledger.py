@@ -20,6 +20,7 @@ from domain.engagement import Engagement, ExitRules
 from domain.errors import RuleViolation, ValidationError
 from domain.policy import REGISTRY_CODE, PolicyRegistry
 from domain.provider import Provider
+from domain.publishing import PublicationCommands
 from domain.rating_cycle import RatingCycle
 from domain.sheet import DEFAULT_SHEET, AssessmentSheet
 from domain.values import check_uscc
@@ -47,7 +48,7 @@ class RatingCalculator(Protocol):
         """kwargs of RatingCycle.republish except stamp and position (changed, digest)."""
 
 
-class Ledger(LedgerCore):
+class Ledger(PublicationCommands, LedgerCore):
     name = "taizhang"  # PostgreSQL table taizhang_events; SQLite uses stored_events
 
     def __init__(self, database_url: str = "sqlite:///taizhang.db", env: dict | None = None,
@@ -245,6 +246,9 @@ class Ledger(LedgerCore):
     def cycle_command(self, method: str, code: str, *, stamp: Stamp, idempotency_key: str | None = None,
                       expected_version: int | None = None, **kwargs: Any) -> CommandResult:
         """open, correct_score, close, publish, file_objection, decide_objection."""
+        if method == "publish":  # with the signed checkpoint it was computed from (domain.publishing)
+            return self.publish_cycle(code, stamp=stamp, idempotency_key=idempotency_key,
+                                      expected_version=expected_version, **kwargs)
         return self._update(method, RatingCycle, code, method, stamp, idempotency_key, expected_version,
                             "cycle_code", **kwargs)
 
@@ -276,6 +280,7 @@ class Ledger(LedgerCore):
         def work() -> list:
             cycle = self._get(RatingCycle, code, "cycle_code", expected_version)
             upto = self.max_position()
-            cycle.republish(**calc.republication(code, upto), position=upto, stamp=stamp)
+            cycle.republish(**calc.republication(code, upto), position=upto, stamp=stamp,
+                            sign=self.signer(f"republish {code}", upto, "ratings", code))
             return [cycle]
         return self._run("republish", work, idempotency_key=idempotency_key, stamp=stamp)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from domain.base import Stamp
 from domain.errors import RuleViolation, ValidationError
+from domain.publication import Sign, signed_checkpoint
 from domain.rating_result import appeal_deadline, canonical_cut_points, check_results, result_digest
 from domain.values import check_count, check_number, check_text, check_uscc
 
@@ -35,11 +36,14 @@ class CycleResults:
         self._trigger(self.ResultComputed, stamp, results=rows, cut_points=cuts, method=method, digest=digest,
                       position=position, previous_cycle=previous_cycle, previous_cut_points=prev)
 
-    def publish(self, *, stamp: Stamp) -> None:
-        """Publish the computed result: the event fixes its digest and the position it came from."""
+    def publish(self, *, stamp: Stamp, sign: Sign | None = None) -> None:
+        """Publish the computed result: the event fixes its digest, the position it came from and
+        the checkpoint ``sign`` makes once the publication is known to be valid (domain.publication)."""
         if self.status != "computed":
             raise RuleViolation("cycle", "computed_first", f"cycle {self.code} is {self.status}; publish a computed result")
-        self._trigger(self.Published, stamp, number=1, digest=self.digest, position=self.position)
+        size, root = signed_checkpoint(sign, 1, self.digest, self.position)
+        self._trigger(self.Published, stamp, number=1, digest=self.digest, position=self.position,
+                      checkpoint_size=size, checkpoint_root=root)
 
     def file_objection(self, *, provider_uscc: str, reason: str, stamp: Stamp) -> None:
         if self.status != "published":
@@ -85,7 +89,7 @@ class CycleResults:
     def unapplied_upheld(self) -> list[int]:
         return sorted(v for v, o in self.objections.items() if o["status"] == "upheld" and not o["applied"])
 
-    def republish(self, *, changed: dict, digest: str, position: int, stamp: Stamp) -> None:
+    def republish(self, *, changed: dict, digest: str, position: int, stamp: Stamp, sign: Sign | None = None) -> None:
         """A new publication with the rows the upheld objections changed; the old one stays in history."""
         pending = self.unapplied_upheld()
         if self.status != "published" or not pending:
@@ -101,5 +105,7 @@ class CycleResults:
         if digest == self.digest:
             raise RuleViolation("changed", "changes_result", "the upheld objections do not change the published result")
         check_count(position, "position", minimum=1)
-        self._trigger(self.Republished, stamp, number=len(self.publications) + 1, digest=digest,
-                      position=position, changed=rows, objections=pending)
+        number = len(self.publications) + 1
+        size, root = signed_checkpoint(sign, number, digest, position)
+        self._trigger(self.Republished, stamp, number=number, digest=digest, position=position, changed=rows,
+                      objections=pending, checkpoint_size=size, checkpoint_root=root)

@@ -97,9 +97,16 @@ class RatingCycle(CycleResults, LedgerAggregate):
             r.digest, r.position = self.digest, self.position
 
     class Published(LedgerAggregate.Event):
+        class_version = 2  # v2: the signed checkpoint it was computed from (domain.publication)
         number: int  # 1 for the first publication
         digest: str
         position: int
+        checkpoint_size: int | None  # None: published without a signer (v1 events, memory:// ledgers)
+        checkpoint_root: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict) -> None:
+            state.update(checkpoint_size=None, checkpoint_root=None)
 
         def apply(self, r: RatingCycle) -> None:
             r.status = "published"
@@ -125,11 +132,18 @@ class RatingCycle(CycleResults, LedgerAggregate):
             r.objections[self.objection_version]["status"] = "upheld" if self.upheld else "rejected"
 
     class Republished(LedgerAggregate.Event):
+        class_version = 2  # v2: the signed checkpoint it was computed from
         number: int
         digest: str
         position: int
         changed: dict  # uscc -> [composite | None, stars]: the rows the objections changed
         objections: list  # versions of the upheld objections it applies
+        checkpoint_size: int | None
+        checkpoint_root: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict) -> None:
+            state.update(checkpoint_size=None, checkpoint_root=None)
 
         def apply(self, r: RatingCycle) -> None:
             r.results.update(self.changed)

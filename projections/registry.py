@@ -17,6 +17,7 @@ PROJECTIONS: dict[str, str] = {
     "subsidies": "projections.subsidies:SubsidyProjection",
     "ratings": "projections.ratings:RatingsProjection",
     "credit": "projections.credit:CreditProjection",
+    "publications": "projections.publications:PublicationsProjection",
 }
 
 

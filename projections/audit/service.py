@@ -3,6 +3,7 @@
     audit = AuditService.from_settings(settings)      # any object with the Settings fields
     ledger = audit.ledger(pack_id=…, blacklist=…)       # integrity log in every save, vault, receipts
     cp = audit.make_checkpoint("publication: rating cycle 2024", digests={"ratings": hex})
+    audit.sign("publish 2024", position, {"ratings:2024:1": hex})  # the ledger's CheckpointSigner port
     audit.prove_inclusion(position=42)                  # JSON-ready dicts
     audit.verify().ok
 """
@@ -13,6 +14,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from domain.errors import RuleViolation
 from domain.ledger import Ledger
 from projections.audit import proofs
 from projections.audit.bundle import export_bundle
@@ -36,6 +38,7 @@ class AuditService:
         self.person_keys_url = person_keys_url or database_url
         self._vault: PersonVault | None = None
         self._lock = threading.Lock()
+        self.last_signed: SignedCheckpoint | None = None  # the checkpoint of the last publication signed
 
     @classmethod
     def from_settings(cls, settings: Any) -> AuditService:
@@ -60,9 +63,12 @@ class AuditService:
         return ledger
 
     def ledger(self, **kwargs: Any) -> Ledger:
+        """A Ledger that logs in its own transactions and signs its publications (``sign``)."""
         env = {**self.ledger_env(), **kwargs.pop("env", {})}
         kwargs.setdefault("vault", self.vault)
-        return self.attach(Ledger(self.database_url, env=env, **kwargs))
+        ledger = self.attach(Ledger(self.database_url, env=env, **kwargs))
+        ledger.checkpoints = self
+        return ledger
 
     # --- checkpoints ---------------------------------------------------------------------------
     def keygen(self) -> str:
@@ -71,6 +77,20 @@ class AuditService:
     def make_checkpoint(self, reason: str, digests: dict[str, str] | None = None) -> SignedCheckpoint:
         """Sign the log as it stands (a publication passes the digests of what it published)."""
         return self.notary.make_checkpoint(reason, digests)
+
+    def sign(self, reason: str, position: int, digests: dict[str, str]) -> dict:
+        """The Ledger's ``CheckpointSigner`` (domain.publication): a checkpoint of exactly the log up
+        to ``position`` (the publication's inputs), the published digests signed in its note."""
+        if not self.notary.key_path.exists():
+            raise RuleViolation("signing_key", "required", f"no signing key at {self.notary.key_path}: run "
+                                "`taizhang audit keygen` (every publication carries a signed checkpoint)")
+        with self._lock:
+            self.log.catch_up()
+            index = self.log.leaf_index(position)
+            if index is None:
+                raise RuleViolation("position", "logged", f"ledger position {position} is not in the integrity log")
+            cp = self.last_signed = self.notary.make_checkpoint(reason, digests, size=index + 1)
+        return {"size": cp.size, "root": b64(cp.root), "position": cp.position}
 
     def checkpoint(self, size: int | None = None) -> SignedCheckpoint:
         cp = self.notary.latest(size)

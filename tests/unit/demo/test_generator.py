@@ -25,7 +25,10 @@ SMALL = {"communities": 20, "years": 1}
 # Written after the close of a cycle, through the ratings projection (a RatingCalculator
 # port the domain cannot construct): the demo stops at the close, as its issue says.
 AFTER_THE_CLOSE = {"RatingCycle.ResultComputed", "RatingCycle.Published", "RatingCycle.ObjectionFiled",
-                   "RatingCycle.ObjectionDecided", "RatingCycle.Republished"}
+                   "RatingCycle.ObjectionDecided", "RatingCycle.Republished",
+                   # the blacklist and subsidy publications: computed by the projections too (a
+                   # PublicationCalculator port), written by `taizhang demo` after the generator
+                   "Publication.Started", "Publication.BlacklistPublished", "Publication.SubsidyListPublished"}
 
 
 def events(ledger: Ledger) -> list[tuple[str, str, int, dict]]:
