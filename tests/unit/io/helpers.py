@@ -49,14 +49,15 @@ def registry(ledger: Ledger, communities: int = 2, street: str = "双港镇", pr
     return codes
 
 
-def from_template(kind: str, rows: Iterable[Iterable[Any]], tmp: Path) -> bytes:
-    """The kind's template filled in from row 2, as a user would in Excel."""
+def from_template(kind: str, rows: Iterable[dict[str, Any]], tmp: Path) -> bytes:
+    """The kind's template filled in from row 2 by header, as a user would in Excel."""
     path = write_template(kind, tmp / f"{kind}.xlsx")
     wb = load_workbook(path)
     ws = wb.worksheets[0]
+    column = {cell.value: cell.column for cell in ws[1]}
     for r, row in enumerate(rows, start=2):
-        for c, value in enumerate(row, start=1):
-            ws.cell(row=r, column=c, value=value)
+        for header, value in row.items():
+            ws.cell(row=r, column=column[header], value=value)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
