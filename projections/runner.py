@@ -1,8 +1,9 @@
 """The runner: catches projections up with the log in large batches, then follows it.
 
 Each batch is read once (plain SQL, topics of the running projections only),
-decoded once, and handed to every projection that handles some of it; each
-projection then commits its writes and its tracking row in one transaction.
+and each row decoded once and handed to every projection that handles its topic
+(projections.batch); then all the projections' writes and tracking rows commit
+in one transaction.
 Following is polling (``interval``, 0.1 s by default) on both stores; the
 horizon (projections.source) keeps it exact on PostgreSQL.
 """
@@ -19,6 +20,7 @@ from sqlalchemy import event, inspect
 
 from domain.store import parse_database_url
 from projections.base import Projection
+from projections.batch import apply_rows
 from projections.db import engine_for
 from projections.registry import resolve
 from projections.source import EventSource, union_topics
@@ -95,10 +97,6 @@ class Runner:
             event.listen(self.engine, "connect", _sqlite_bulk_pragmas)
         self.source = EventSource(source_url)
         self.topics = union_topics(c.topics() for c in self.classes)
-        self.by_topic: dict[str, list[str]] = {}
-        for cls in self.classes:
-            for topic in cls.topics():
-                self.by_topic.setdefault(topic, []).append(cls.name)
         self._lock = threading.RLock()
         self._moved = threading.Condition(self._lock)
         self._instances: dict[str, Projection | None] = {}
@@ -181,53 +179,32 @@ class Runner:
                 lo = self.position()
                 if lo >= target:
                     break
-                records = self.source.read(lo, target, self.batch_size, self.topics)
-                end = records[-1].position if len(records) == self.batch_size else target
-                self._apply(records, lo, end)
+                rows = self.source.rows(lo, target, self.batch_size, self.topics)
+                end = rows[-1][0] if len(rows) == self.batch_size else target
+                self._apply(rows, lo, end)
                 if progress is not None:
-                    progress(end, target, len(records))
+                    progress(end, target, len(rows))
             return self.position()
 
-    def _apply(self, records: list, lo: int, end: int) -> None:
-        eff = self.effective_on
-        per: dict[str, list] = {c.name: [] for c in self.classes if self._tracked[c.name].position < end}
-        by_topic = self.by_topic
-        for r in records:
-            if eff is not None and r.state["occurred_on"]["_data_"] > eff:
-                continue
-            for name in by_topic[r.topic]:
-                bucket = per.get(name)
-                if bucket is not None:
-                    bucket.append(r)
-        work = []
-        for cls in self.classes:
-            events = per.get(cls.name)
-            if events is None:
-                continue
-            row = self._tracked[cls.name]
-            if row.position > lo:
-                events = [r for r in events if r.position > row.position]
-            work.append((cls, events))
-        self._commit(work, end)
-
-    def _commit(self, work: list[tuple[type[Projection], list]], end: int) -> None:
-        """Apply the batch to every projection and write their rows and tracking rows in one
-        transaction: all of them advance to ``end`` or none does (each resumes from its own
-        committed position). One commit per batch instead of one per projection."""
+    def _apply(self, rows: list, lo: int, end: int) -> None:
+        """Apply the batch to every projection behind ``end`` and write their rows and tracking rows
+        in one transaction: all of them advance to ``end`` or none does (each resumes from its own
+        committed position). One commit per batch, not one per projection."""
+        chosen = [c for c in self.classes if self._tracked[c.name].position < end]
         new = {}
         try:
-            instances = [self._instance(cls) for cls, _ in work]  # loaded from committed state
+            instances = [self._instance(cls) for cls in chosen]  # loaded from committed state
             with self.engine.begin() as conn:
-                for (cls, events), inst in zip(work, instances):
-                    row = self._tracked[cls.name]
-                    inst.apply_batch(conn, events)
-                    new[cls.name] = Tracked(cls.name, cls.version, end, row.processed + len(events))
+                work = [(inst, self._tracked[cls.name].position) for cls, inst in zip(chosen, instances)]
+                counts = apply_rows(conn, work, rows, lo, self.effective_on)
+                for cls, n in zip(chosen, counts):
+                    new[cls.name] = Tracked(cls.name, cls.version, end, self._tracked[cls.name].processed + n)
                     write_tracking(conn, new[cls.name])
         except BaseException:
             # The transaction rolled back: forget the instances' in-memory state and reread the tracking.
             with self.engine.connect() as conn:
                 committed = read_tracking(conn)
-            for cls, _ in work:
+            for cls in chosen:
                 self._instances[cls.name] = None
                 self._tracked[cls.name] = committed.get(cls.name, self._tracked[cls.name])
             raise
