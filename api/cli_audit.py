@@ -197,8 +197,28 @@ def replay(
     except _errors() as error:
         raise _fail(str(error)) from None
     _print(result)
+    _publication_lines(result.get("publications", []))
     if result["result"] != "match":
         raise typer.Exit(1)
+
+
+PUBLICATION_ZH = {"rating_publication": "星级评定", "blacklist_publication": "黑名单",
+                  "subsidy_list_publication": "补贴清单"}
+
+
+def _publication_lines(publications: list[dict]) -> None:
+    """One line per publication on stderr: "match", or what differs (the JSON on stdout has it all)."""
+    for p in publications:
+        cp = p.get("checkpoint")
+        where = ("（签名于本检查点）" if p.get("signed_in_checkpoint") else
+                 f"（检查点 {cp['size']}：{'签名有效' if cp['signed'] else '无有效签名'}，"
+                 f"{'根与日志一致' if cp['log_root_matches'] else '根与日志不符'}）" if cp else "（未附签名检查点）")
+        name = f"{PUBLICATION_ZH.get(p['kind'], p['kind'])} {p['key']} 第 {p['number']} 次{where}"
+        if p["result"] == "match":
+            err.print(f"[green]✓ {name}：match[/green]")
+        else:
+            row = p.get("first_differing_row")
+            err.print(f"[red]✗ {name}：mismatch；第一处不同：{json.dumps(row, ensure_ascii=False) if row else '行相同，摘要不同'}[/red]")
 
 
 @audit_app.command()

@@ -9,6 +9,11 @@ Ledger's rating-cycle commands and the ratings/credit read models.
     taizhang cycle republish 2025 ; taizhang cycle list ; taizhang cycle show 2025
     taizhang explain provider 91120000MA0000001X --cycle 2025
     taizhang blacklist --on 2025-06-30
+    taizhang blacklist publish --on 2026-01-08
+
+Commands write through the audited ledger (the integrity log in each command's
+transaction); a publication (cycle publish/republish, blacklist publish) signs a
+checkpoint with the key at TAIZHANG_SIGNING_KEY_PATH (`taizhang audit keygen`).
 """
 
 from __future__ import annotations
@@ -43,33 +48,59 @@ def _day(text: Optional[str], field: str = "--on") -> date:
 
 
 def wire(ledger):
-    """Plug the ratings calculator and the blacklist view into a Ledger (CLI, demo)."""
+    """Plug the ratings calculator, the blacklist view and the publication calculator into a Ledger (CLI, demo)."""
     from projections.blacklist import blacklist_view
+    from projections.publication_calc import publication_calculator
     from projections.ratings import ratings_calculator
 
     ledger.ratings = ledger.ratings or ratings_calculator(ledger)
     ledger.blacklist = ledger.blacklist or blacklist_view(ledger=ledger)
+    ledger.publisher = ledger.publisher or publication_calculator(ledger)
     return ledger
 
 
-def _run(database_url: Optional[str], command, on: Optional[str], role: str = "housing_bureau") -> None:
+def audited_ledger(url: str, **kwargs):
+    """The CLI's Ledger: integrity log in each transaction, publications signed (AuditService), wired."""
     from api.settings import Settings
+    from projections.audit.service import AuditService
+
+    settings = Settings()
+    service = AuditService(url, settings.signing_key_path, settings.checkpoint_origin, settings.person_keys_url)
+    return wire(service.ledger(pack_id=settings.pack_id, **kwargs))
+
+
+def checkpoint_line(cp) -> str:
+    """How a publication's signed checkpoint is printed (size, root, short form, how to replay it)."""
+    import base64
+
+    return (f"签名检查点：树大小 {cp.size}，根 {base64.b64encode(cp.root).decode()}（{cp.root.hex()[:12]}），"
+            f"台账位置 {cp.position}；核验：taizhang audit replay --checkpoint {cp.size}")
+
+
+def stamp_of(on: Optional[str], role: str = "housing_bureau"):
     from domain.base import Stamp
-    from domain.errors import DomainError
-    from domain.ledger import Ledger
     from domain.values import Actor
 
-    url = _url(database_url)
-    ledger = wire(Ledger(url, pack_id=Settings().pack_id))
-    stamp = Stamp(_day(on), Actor(user=getpass.getuser() or "cli", role=role, org="district"))
+    return Stamp(_day(on), Actor(user=getpass.getuser() or "cli", role=role, org="district"))
+
+
+def _run(database_url: Optional[str], command, on: Optional[str], role: str = "housing_bureau"):
+    from domain.errors import DomainError
+
+    ledger = audited_ledger(_url(database_url))
     try:
-        result = command(ledger, stamp)
+        result = command(ledger, stamp_of(on, role))
     except DomainError as error:
         console.print(f"[red]{error.field}: {error.message}[/red]")
         raise typer.Exit(2) from None
     versions = ", ".join(str(v) for v in result.versions.values())
     console.print(f"[green]已记录[/green] {result.command}：台账位置 {', '.join(map(str, result.positions)) or '—'}，"
-                  f"周期版本 {versions}" + ("（即复核申请编号）" if result.command == "file_objection" else ""))
+                  f"{'版本' if result.command.startswith('publish_') else '周期版本'} {versions}"
+                  + ("（即复核申请编号）" if result.command == "file_objection" else ""))
+    signed = getattr(ledger.checkpoints, "last_signed", None)
+    if signed is not None and not result.replayed:
+        console.print(checkpoint_line(signed))
+    return ledger, result
 
 
 def _read(database_url: Optional[str]):
@@ -182,13 +213,41 @@ def explain_provider(uscc: str, cycle: Optional[str] = typer.Option(None, "--cyc
             console.print(table)
 
 
-def blacklist(database_url: Optional[str] = DB, on: Optional[str] = ON) -> None:
+blacklist_app = typer.Typer(help="黑名单：查询（taizhang blacklist --on 日期）与发布 (blacklist)")
+
+
+@blacklist_app.callback(invoke_without_command=True)
+def blacklist(ctx: typer.Context, database_url: Optional[str] = DB, on: Optional[str] = ON) -> None:
     """某日的黑名单：企业、原因、起止、依据事件。"""
     from api.ratings_tables import blacklist_table
 
+    if ctx.invoked_subcommand is not None:
+        return
     engine = _read(database_url)
     with engine.connect() as conn:
         console.print(blacklist_table(conn, _day(on).isoformat()))
+
+
+@blacklist_app.command("publish")
+def publish_blacklist(database_url: Optional[str] = DB,
+                      on: Optional[str] = typer.Option(None, "--on", help="黑名单日期（亦为发布日），默认今天")) -> None:
+    """发布某日的黑名单：按当前台账计算，签署检查点，发布事件记录摘要与检查点。"""
+    from rich.table import Table
+
+    from projections.blacklist import REASONS_ZH
+
+    day = _day(on)
+    ledger, _ = _run(database_url, lambda ledger, stamp: ledger.publish_blacklist(as_of=day, stamp=stamp), on)
+    pub = ledger.publication("blacklist", day.isoformat())
+    table = Table(title=f"已发布黑名单（{day.isoformat()}，第 {pub.latest['number']} 次）")
+    for col in ("统一社会信用代码", "列入原因", "起始", "截止(不含)", "说明"):
+        table.add_column(col)
+    for uscc, reason, since, until, detail, _events in pub.rows:
+        table.add_row(uscc, REASONS_ZH.get(reason, reason), since, until or "长期", detail)
+    if not pub.rows:
+        table.add_row("—", "（无）", "", "", "")
+    console.print(table)
+    console.print(f"摘要 (SHA-256) {pub.latest['digest']}，据台账位置 {pub.latest['position']} 计算")
 
 
 def demo_report(run) -> None:
@@ -226,7 +285,7 @@ def demo_report(run) -> None:
 def register(app: typer.Typer) -> None:
     app.add_typer(cycle_app, name="cycle")
     app.add_typer(explain_app, name="explain")
-    app.command("blacklist")(blacklist)
+    app.add_typer(blacklist_app, name="blacklist")
     try:
         from api.cli_demo import add_after_demo_report
     except ImportError:  # the demo module is optional

@@ -3,14 +3,22 @@ progress bar, then print what was written.
 
 Later capabilities add their own sections to the printout (star ratings,
 blacklist, subsidies…) with :func:`add_after_demo_report`; each report gets a
-:class:`DemoRun` once the district is written."""
+:class:`DemoRun` once the district is written.
+
+The district is written through the audited ledger (the integrity log in each
+transaction, so no catch-up is needed later), with a signing key generated at
+TAIZHANG_SIGNING_KEY_PATH when there is none; once the reports have run (the
+star ratings are published by ``api.cli_cycle``'s), the blacklist and the last
+complete quarter's subsidy list are published and every signed checkpoint is
+printed. Complainants' names and phones are not sealed in the demo (the vault
+takes one transaction per person: ~3x the demo's time)."""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import typer
 from rich.console import Console
@@ -31,6 +39,7 @@ class DemoRun:
     console: Console
     database_url: str
     seconds: float
+    audit: Any = None  # projections.audit.service.AuditService: signs the publications
 
 
 AfterDemoReport = Callable[[DemoRun], None]
@@ -67,6 +76,9 @@ EVENT_LABELS = {
     "Complaint.Filed": "投诉受理", "Complaint.Resolved": "投诉办结",
     "RatingCycle.SchemeAdopted": "评星方案", "RatingCycle.Opened": "评星开始", "RatingCycle.ScoreSubmitted": "部门评分",
     "RatingCycle.ScoreCorrected": "评分更正", "RatingCycle.Closed": "评星截止",
+    "RatingCycle.ResultComputed": "评定结果", "RatingCycle.Published": "结果公布",
+    "Publication.Started": "发布登记", "Publication.BlacklistPublished": "黑名单发布",
+    "Publication.SubsidyListPublished": "补贴清单发布",
     "IdempotencyRecord.Applied": "幂等记录",
 }
 
@@ -127,12 +139,14 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2) from None
         if fresh and config.kind == "sqlite":
             _delete_sqlite(config.sqlite_path)
-        ledger = Ledger(url, pack_id=settings.pack_id)
-        existing = ledger.max_position()
+        probe = Ledger(url, pack_id=settings.pack_id)
+        existing = probe.max_position()
+        probe.close()
         if existing:
             console.print(f"[yellow]数据库已有 {existing:,} 条事件，演示数据只写入空台账。[/yellow] "
                           + _reset_advice(config, url))
             raise typer.Exit(1)
+        audit, ledger = audited(url, settings, console)
 
         started = time.perf_counter()
         columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -157,6 +171,75 @@ def register(app: typer.Typer) -> None:
         console.print(f"{summary.communities} 个小区，{summary.providers} 家物业服务单位，"
                       f"{summary.period_start} 至 {summary.period_end}，种子 {summary.seed}；"
                       f"逾期未交接：{', '.join(summary.overdue) or '无'}；评星周期 {summary.cycle_code}（已截止）。")
-        run = DemoRun(ledger=ledger, summary=summary, console=console, database_url=url, seconds=seconds)
+        run = DemoRun(ledger=ledger, summary=summary, console=console, database_url=url, seconds=seconds,
+                      audit=audit)
         for report in AFTER_DEMO_REPORTS:
             report(run)
+        publications_report(run)
+
+
+def audited(url: str, settings: Settings, console: Console):
+    """(AuditService, its Ledger) for the demo; a signing key is generated when there is none."""
+    from projections.audit.service import AuditService
+
+    audit = AuditService(url, settings.signing_key_path, settings.checkpoint_origin, settings.person_keys_url)
+    if not audit.notary.key_path.exists():
+        audit.keygen()
+        console.print(f"[yellow]未找到签名密钥，已生成 {audit.notary.key_path}（公钥 {audit.notary.key_path}.pub）："
+                      "演示区的每次发布都附此密钥签署的检查点。[/yellow]")
+    # vault=None: see the module docstring
+    return audit, audit.ledger(pack_id=settings.pack_id, vault=None)
+
+
+def publications_report(run: DemoRun) -> None:
+    """Publish the blacklist and the last complete quarter's subsidy list, then print every signed checkpoint."""
+    from datetime import date, timedelta
+
+    from api.cli_cycle import wire
+    from domain.demo.publish import last_complete_quarter, publish_lists
+
+    ledger = wire(run.ledger)
+    horizon = ledger.publisher.horizon(ledger.max_position())
+    day = run.summary.period_end + timedelta(days=8)  # the day the demo's stars are published
+    if horizon is None:
+        return
+    quarter = last_complete_quarter(date.fromisoformat(horizon))
+    try:
+        publish_lists(ledger, run.summary, day, quarter)
+    except DomainError as error:
+        run.console.print(f"[red]{error.field}: {error.message}[/red]")
+        raise typer.Exit(2) from None
+    run.console.print(checkpoints_table(run.audit, f"发布与签名检查点：星级评定、黑名单（{day}）、补贴清单（{quarter}）"))
+    latest = run.audit.notary.latest()
+    if latest is not None:
+        run.console.print(f"核验全部发布：taizhang audit replay --checkpoint {latest.size}"
+                          f"（按检查点重算评星、黑名单、补贴清单并比对签名摘要）；公钥 {run.audit.notary.key_path}.pub")
+
+
+KIND_ZH = {"ratings": "星级评定", "blacklist": "黑名单", "subsidy_list": "补贴清单"}
+
+
+def _label(cp, signed: dict[str, str]) -> str:
+    """A checkpoint by what it was signed for: "星级评定 JN-XJPD-2025 第 1 次"…, else its reason."""
+    names = []
+    for name in sorted(signed):
+        kind, _, rest = name.partition(":")
+        key, _, number = rest.rpartition(":")
+        if kind in KIND_ZH:
+            names.append(f"{KIND_ZH[kind]} {key.replace(':', ' ')} 第 {number} 次")
+    return "；".join(names) or cp.reason
+
+
+def checkpoints_table(audit, title: str) -> Table:
+    """Every signed checkpoint: what it was signed for, tree size, root (base64) and its short form."""
+    import base64
+
+    table = Table(title=title)
+    table.add_column("发布", min_width=16)
+    table.add_column("树大小", justify="right", no_wrap=True)
+    table.add_column("短", no_wrap=True)
+    table.add_column("根 (base64)", overflow="fold", min_width=22)
+    for cp in audit.notary.all():
+        table.add_row(_label(cp, audit.notary.signed_digests(cp)), f"{cp.size:,}", cp.root.hex()[:12],
+                      base64.b64encode(cp.root).decode())
+    return table

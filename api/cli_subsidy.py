@@ -6,6 +6,7 @@
     taizhang subsidy explain C-001 --period 2025-Q4     # every input and condition
     taizhang subsidy export --period 2025-Q4 --out 补贴.xlsx   (or .csv)
     taizhang subsidy whatif --pack draft.json --from 2025-01-01 --to 2025-12-31
+    taizhang subsidy publish --period 2025-Q4            # a signed publication, and its workbook
 """
 
 from __future__ import annotations
@@ -105,6 +106,39 @@ def demo_section(database_url: str, out: Console | None = None, pack_id: str | N
     due, paid = sum((l.due for l in lines), Decimal(0)), sum((l.paid for l in lines), Decimal(0))
     out.print(f"上一季度 {before.label}：应发 {due:,.2f} 元，已发 {paid:,.2f} 元。"
               f"补贴按季度考核结果核发，次季度拨付；明细：taizhang subsidy list --period {quarter.label}")
+
+
+def publish_list(url: str, period, out: Optional[str], on: Optional[str], pack_id: Optional[str]) -> None:
+    """Publish through the audited ledger, then write the workbook from the published rows themselves."""
+    from api.cli_cycle import audited_ledger, checkpoint_line, stamp_of
+    from domain.errors import DomainError
+    from domain.publication import subsidy_key
+    from projections.publication_calc import row_line
+    from projections.subsidy_export import export
+
+    ledger = audited_ledger(url)
+    pack = pack_id or ledger.pack_id
+    try:
+        ledger.publish_subsidy_list(period=period.label, pack_id=pack, stamp=stamp_of(on, "civil_affairs"))
+    except DomainError as error:
+        _fail(f"{error.field}: {error.message}")
+    pub = ledger.publication("subsidy_list", subsidy_key(pack, period.label))
+    latest, signed = pub.latest, getattr(ledger.checkpoints, "last_signed", None)
+    about = {"政策包": f"{pack} {pub.pack_version}", "发布": f"第 {latest['number']} 次，{latest['on'].isoformat()}",
+             "计算依据": f"台账位置 {latest['position']} 及之前的全部事件",
+             "摘要 (SHA-256)": latest["digest"],
+             "签名检查点": f"树大小 {latest['checkpoint_size']}，根 {latest['checkpoint_root']}",
+             "核验": f"taizhang audit replay --checkpoint {latest['checkpoint_size']}"}
+    try:
+        path = export([row_line(r) for r in pub.rows], out or f"补贴清单-{pack}-{period.label}.xlsx",
+                      period=period, about=about)
+    except ValueError as error:
+        _fail(str(error))
+    console.print(f"[green]✓ 已发布 {period.label} 补贴清单（{pack} {pub.pack_version}，第 {latest['number']} 次）："
+                  f"{len(pub.rows)} 个小区 → {path}[/green]")
+    console.print(f"摘要 (SHA-256) {latest['digest']}")
+    if signed is not None:
+        console.print(checkpoint_line(signed))
 
 
 def _after_demo(run) -> None:
@@ -238,6 +272,14 @@ def register(app: typer.Typer) -> None:
         except ValueError as error:
             _fail(str(error))
         console.print(f"[green]✓ {len(lines)} 个小区 → {path}[/green]")
+
+    @sub.command("publish")
+    def publish(period: str = typer.Option(..., "--period", help="a complete period: YYYY-Qn, YYYY-MM, YYYY"),
+                out: Optional[str] = typer.Option(None, "--out", help=".xlsx or .csv (default 补贴清单-<pack>-<period>.xlsx)"),
+                on: Optional[str] = typer.Option(None, "--on", help="发布日 YYYY-MM-DD（默认今天）"),
+                pack_id: Optional[str] = PACK_ID, database_url: Optional[str] = DB) -> None:
+        """发布补贴清单 Publish a period's list (signed checkpoint, digest in the ledger) and export it."""
+        publish_list(_url(database_url), _period(period), out, on, pack_id)
 
     @sub.command("whatif")
     def whatif_(pack: str = typer.Option(..., "--pack", help="pack id or JSON file"),

@@ -182,6 +182,10 @@ class Publication(LedgerAggregate):
         pack_id: str
         pack_version: str
 
+        def apply(self, p: Publication) -> None:
+            super().apply(p)
+            p.pack_version = self.pack_version
+
     @classmethod
     def start(cls, *, kind: str, key: str, stamp: Stamp) -> Publication:
         check_choice(kind, "kind", set(KINDS))

@@ -25,17 +25,18 @@ from typing import Any
 from projections.audit.checkpoint import open_checkpoint
 from projections.audit.log import IntegrityLog
 from projections.audit.offline import Bundle, verify_bundle
-from projections.audit.replay import _build, _projections, compare_publications
+from projections.audit.publication_replay import checkpoint_check
+from projections.audit.replay import _build, _projections, compare_publications, prefix_roots
 
 
-def _signed(note_text: str, key: str, origin: str) -> tuple[int, int, dict[str, str]]:
-    """(size, position, digests) from a checkpoint note whose signature verifies."""
+def _signed(note_text: str, key: str, origin: str) -> tuple[int, int, dict[str, str], bytes]:
+    """(size, position, digests, root) from a checkpoint note whose signature verifies."""
     cp = open_checkpoint(note_text, key, origin)
     fields = [e.split(" ") for e in cp.extensions]
     position = next((int(f[1]) for f in fields if f[0] == "position" and len(f) == 2), None)
     if position is None:
         raise ValueError(f"checkpoint of size {cp.size} has no signed position line")
-    return cp.size, position, {f[1]: f[2] for f in fields if f[0] == "digest" and len(f) == 3}
+    return cp.size, position, {f[1]: f[2] for f in fields if f[0] == "digest" and len(f) == 3}, cp.root
 
 
 def load_events(bundle: Bundle, path: Path, upto: int) -> int:
@@ -68,7 +69,7 @@ def replay_bundle(path: str | Path, key: str | None = None, size: int | None = N
     if not chosen:
         raise ValueError(f"checkpoint: the bundle has no checkpoint of size {size}" if size is not None
                          else "checkpoint: the bundle has no checkpoint")
-    cp_size, position, digests = chosen[-1]
+    cp_size, position, digests, _ = chosen[-1]
     out: dict[str, Any] = {"checkpoint": {"size": cp_size, "position": position}, "key_pinned": key is not None}
     report = verify_bundle(path, key)
     bad = report["first_bad_position"]
@@ -83,7 +84,10 @@ def replay_bundle(path: str | Path, key: str | None = None, size: int | None = N
         out["read_models"] = {n: found[n]["digest"] for n in sorted(found)}
         out["not_available"] = missing
         log = IntegrityLog(url)
-        result = compare_publications(log, built, position, digests, {}, found)
+        notes = [(s[0], s[3]) for s in signed if s[0] <= cp_size]  # publications' checkpoints: signed notes…
+        _, _, roots = prefix_roots(log, position, tuple(size for size, _ in notes))  # …whose roots the events give
+        result = compare_publications(log, built, position, digests, {}, found, source_url=url,
+                                      check=checkpoint_check(notes, roots))
         log.engine.dispose()
         return {**out, **result}
     finally:

@@ -10,9 +10,12 @@
    with the digests signed in the checkpoint (``digest <name> <hex>`` lines,
    recorded at publication or by ``taizhang audit checkpoint --digests``).
 
-Publications of ratings and subsidy lists record their digests the same way
-(``AuditService.make_checkpoint(reason, digests=…)``); "match" means the
-rebuilt read models give those bytes again.
+Publications (star ratings, blacklist, subsidy lists) are checked by
+``publication_replay``: every one the checkpoint covers is recomputed as of its
+own position, and the checkpoint it carries is checked against the log; the
+ones published right after the checkpoint, with it, have their digests signed
+in its note (``digest ratings:<cycle>:<n> <hex>``…) and are recomputed as of
+it. "match" means the rebuilt read models and publications give those bytes again.
 """
 
 from __future__ import annotations
@@ -25,9 +28,11 @@ from typing import Any
 from sqlalchemy import select
 
 from domain.store import parse_database_url
+from projections.audit.checkpoint import CheckpointError
 from projections.audit.log import b64
-from projections.audit.merkle import root_from_leaf_hashes
 from projections.audit.notary import SignedCheckpoint
+from projections.audit.publication_replay import (CheckpointCheck, all_publications, checkpoint_check, roots_at,
+                                                  signed_publications, split_recorded)
 from projections.audit.snapshot import read_snapshot, stream
 from projections.audit.verify import event_leaf_hash
 from projections.db import engine_for
@@ -83,26 +88,42 @@ def _recordable(found: dict[str, dict]) -> dict[str, dict]:
     return {name: {"digest": d["digest"], "tables": d["tables"]} for name, d in found.items()}
 
 
-def prefix_root(service: Any, position: int) -> tuple[bytes, int]:
-    """Root and count of the events up to ``position``, recomputed from the event table."""
-    log, count = service.log, [0]
-
+def prefix_roots(log: Any, position: int, sizes: tuple[int, ...] = ()) -> tuple[bytes, int, dict[int, bytes]]:
+    """Root and count of the events up to ``position``, and the roots at ``sizes``, recomputed
+    from the event table (not from the stored tree)."""
     def leaves():
         with read_snapshot(log) as conn:
             sql = (f"SELECT {log.d.position}, originator_id, originator_version, topic, state FROM {log.d.events} "
                    f"WHERE {log.d.position} <= {int(position)} ORDER BY {log.d.position}")
             for p, o, v, t, s in stream(conn, log, "prefix", sql):
-                count[0] += 1
                 yield event_leaf_hash(int(p), o, int(v), t, bytes(s))
-    root = root_from_leaf_hashes(leaves())
-    return root, count[0]
+    return roots_at(leaves(), sizes)
+
+
+def prefix_root(service: Any, position: int) -> tuple[bytes, int]:
+    root, count, _ = prefix_roots(service.log, position)
+    return root, count
+
+
+def _signed_notes(service: Any, upto_size: int) -> list[tuple[int, bytes]]:
+    """(size, root) of the stored checkpoints up to ``upto_size`` whose note verifies with the pinned key."""
+    key, out = service.notary.verifier_key(), []
+    for cp in service.notary.all():
+        if cp.size <= upto_size:
+            try:
+                service.notary.open(cp, key)
+            except CheckpointError:
+                continue
+            out.append((cp.size, cp.root))
+    return out
 
 
 def replay_checkpoint(service: Any, size: int | None = None, keep: bool = False) -> dict[str, Any]:
     cp = service.checkpoint(size)
     out: dict[str, Any] = {"checkpoint": {"id": cp.id, "size": cp.size, "position": cp.position,
                                           "reason": cp.reason, "created_at": cp.created_at}}
-    root, count = prefix_root(service, cp.position)
+    notes = _signed_notes(service, cp.size)
+    root, count, roots = prefix_roots(service.log, cp.position, tuple(size for size, _ in notes))
     if (root, count) != (cp.root, cp.size):
         report = service.verify()
         return {**out, "result": "events altered", "signed_root": b64(cp.root), "events_root": b64(root),
@@ -119,7 +140,9 @@ def replay_checkpoint(service: Any, size: int | None = None, keep: bool = False)
         if differences:
             return {**out, "result": "builds differ", "differences": differences}
         recorded = service.notary.signed_digests(cp)  # the signed lines; table detail from the column
-        return {**out, **compare_publications(service.log, url_a, cp.position, recorded, cp.digests, first)}
+        return {**out, **compare_publications(service.log, url_a, cp.position, recorded, cp.digests, first,
+                                               source_url=service.database_url,
+                                               check=checkpoint_check(notes, roots))}
     finally:
         if not keep:
             drop(url_a)
@@ -129,10 +152,15 @@ def replay_checkpoint(service: Any, size: int | None = None, keep: bool = False)
 
 
 def compare_publications(log: Any, built_url: str, position: int, recorded: dict[str, str], details: dict,
-                         rebuilt: dict[str, dict]) -> dict[str, Any]:
-    """Signed read-model digests and star-rating publications against a build as of ``position``."""
-    out: dict[str, Any] = {"publications": _rating_publications(log, built_url, position)}
-    mismatches: list[dict] = [p for p in out["publications"] if not p["verified"]]
+                         rebuilt: dict[str, dict], *, source_url: str | None = None,
+                         check: CheckpointCheck | None = None) -> dict[str, Any]:
+    """Signed read-model digests and every publication (star ratings, blacklist, subsidy lists)
+    against a build as of ``position`` (``source_url``: the events; ``check``: a publication's checkpoint)."""
+    recorded, signed_pubs = split_recorded(recorded)
+    out: dict[str, Any] = {"publications": all_publications(log, built_url, position, check or checkpoint_check([], {}))}
+    if signed_pubs:
+        out["publications"] += signed_publications(source_url or log.database_url, position, signed_pubs)
+    mismatches: list[dict] = [p for p in out["publications"] if p.get("result", "match") != "match"]
     for name, signed in sorted(recorded.items()):
         if name not in rebuilt:
             mismatches.append({"kind": "read_model", "read_model": name, "recorded": signed, "rebuilt": None,
@@ -141,8 +169,8 @@ def compare_publications(log: Any, built_url: str, position: int, recorded: dict
             mismatches.append({"kind": "read_model", "read_model": name, "recorded": signed,
                                "rebuilt": rebuilt[name]["digest"],
                                "tables": _table_differences(details.get(name), signed, rebuilt[name])})
-    out["recorded"] = sorted(recorded)
-    if not recorded:
+    out["recorded"] = sorted(recorded) + sorted(signed_pubs)
+    if not recorded and not signed_pubs:
         out["note"] = "no digests were signed with this checkpoint: the rebuilds were compared"
     return {**out, "result": "match" if not mismatches else "mismatch", "mismatches": mismatches}
 
@@ -182,64 +210,3 @@ def _first_difference(name: str, url_a: str, url_b: str) -> dict[str, Any]:
     finally:
         for engine in engines:
             engine.dispose()
-
-
-
-def _rating_publications(log: Any, target_url: str, position: int) -> list[dict[str, Any]]:
-    """Every star-rating publication up to the checkpoint: its published digest against the
-    one recomputed from the log (the ratings read model recomputes it); for one that does not
-    match, the first provider whose published row differs from the recomputed one."""
-    try:
-        from projections.ratings import publications, results
-    except ImportError:
-        return []
-    engine = engine_for(target_url)
-    try:
-        with engine.connect() as conn:
-            pubs = conn.execute(select(publications).order_by(publications.c.cycle_code, publications.c.number)).all()
-            out = []
-            for p in pubs:
-                entry = {"kind": "rating_publication", "cycle": p.cycle_code, "number": p.number,
-                         "published_digest": p.digest, "recomputed_digest": p.recomputed_digest,
-                         "verified": bool(p.verified), "event_position": p.event_position}
-                if not p.verified:
-                    rebuilt = {r.uscc: [r.composite, r.stars] for r in conn.execute(
-                        select(results).where(results.c.cycle_code == p.cycle_code))}
-                    entry["first_differing_row"] = _first_rating_row(log, p.cycle_code, p.number, position,
-                                                                     rebuilt)
-                out.append(entry)
-            return out
-    finally:
-        engine.dispose()
-
-
-def _first_rating_row(log: Any, code: str, number: int, position: int, rebuilt: dict) -> dict | None:
-    """Published rows = the ResultComputed event's rows, updated by each republication up to ``number``."""
-    from domain.base import aggregate_id
-
-    oid = aggregate_id("rating_cycle", code)
-    oid_value = str(oid) if log.d.pg else oid.hex
-    with log.engine.connect() as conn:
-        rows = conn.execute(select_events_of(log), {"o": oid_value, "p": position}).all()
-    published: dict = {}
-    seen = 0
-    for topic, state in rows:
-        data = json.loads(bytes(state))
-        if topic.endswith(".ResultComputed"):
-            published = dict(data["results"])
-        elif topic.endswith(".Published") or topic.endswith(".Republished"):
-            seen += 1
-            published.update(data.get("changed", {}))
-            if seen == number:
-                break
-    for uscc in sorted(set(published) | set(rebuilt)):
-        if published.get(uscc) != rebuilt.get(uscc):
-            return {"uscc": uscc, "published": published.get(uscc), "recomputed": rebuilt.get(uscc)}
-    return None
-
-
-def select_events_of(log: Any):
-    from sqlalchemy import text
-
-    return text(f"SELECT topic, state FROM {log.d.events} WHERE originator_id = :o AND {log.d.position} <= :p "
-                f"ORDER BY originator_version")
