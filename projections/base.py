@@ -35,12 +35,29 @@ def on(*event_classes: type) -> Callable:
 COPY_MIN_ROWS = 64  # smaller groups of inserts are not worth a COPY round on PostgreSQL
 
 
+class _Queue:
+    """``Writer.ops``: projections may queue a statement of their own with ``out.ops.append((sql, params))``."""
+
+    __slots__ = ("_add",)
+
+    def __init__(self, writer: Writer) -> None:
+        self._add = writer._add
+
+    def append(self, op: tuple[str, tuple]) -> None:
+        self._add(*op)
+
+
 class Writer:
     """Ordered, buffered writes: consecutive operations with the same statement go out as one executemany."""
 
     def __init__(self, dialect: str) -> None:
         self.dialect = dialect
-        self.ops: list[tuple[str, tuple]] = []
+        # Queued writes, already grouped the way flush sends them: a list of segments, each either
+        # {statement: [params, …]} (first-appearance order) or one UPDATE, which is a barrier.
+        self._done: list = []
+        self._groups: dict[str, list[tuple]] = {}
+        self._queued = 0
+        self.ops = _Queue(self)  # ``out.ops.append((sql, params))`` queues any statement
         self._sql: dict[tuple, str] = {}
         self._inserts: dict[Table, str] = {}
         self._copies: dict[str, str] = {}  # plain INSERT statement → its COPY (PostgreSQL)
@@ -54,7 +71,11 @@ class Writer:
             cols = ", ".join(c.name for c in table.columns)
             sql = self._inserts[table] = f"INSERT INTO {table.name} ({cols}) VALUES ({self._ph(len(table.columns))})"
             self._copies[sql] = f"COPY {table.name} ({cols}) FROM STDIN"
-        self.ops.append((sql, values))
+        rows = self._groups.get(sql)
+        if rows is None:
+            self._groups[sql] = [values]
+        else:
+            rows.append(values)
 
     def upsert(self, table: Table, values: tuple) -> None:
         """Insert, or replace every non-key column of the row with the same primary key."""
@@ -66,7 +87,7 @@ class Writer:
             sets = ", ".join(f"{c} = excluded.{c}" for c in cols if c not in pk)
             sql = self._sql[key] = (f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({self._ph(len(cols))}) "
                                     f"ON CONFLICT ({', '.join(pk)}) DO " + (f"UPDATE SET {sets}" if sets else "NOTHING"))
-        self.ops.append((sql, values))
+        self._add(sql, values)
 
     def add(self, table: Table, values: tuple, counters: Sequence[str]) -> None:
         """Insert, or add the ``counters`` columns onto the existing row (other columns keep their values)."""
@@ -78,38 +99,51 @@ class Writer:
             sets = ", ".join(f"{c} = {table.name}.{c} + excluded.{c}" for c in counters)
             sql = self._sql[key] = (f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({self._ph(len(cols))}) "
                                     f"ON CONFLICT ({', '.join(pk)}) DO UPDATE SET {sets}")
-        self.ops.append((sql, values))
+        self._add(sql, values)
 
     def update(self, table: Table, key: dict[str, Any], changes: dict[str, Any]) -> None:
         ph = "?" if self.dialect == "sqlite" else "%s"
         sets = ", ".join(f"{c} = {ph}" for c in changes)
         where = " AND ".join(f"{c} = {ph}" for c in key)
-        self.ops.append((f"UPDATE {table.name} SET {sets} WHERE {where}", (*changes.values(), *key.values())))
+        self._add(f"UPDATE {table.name} SET {sets} WHERE {where}", (*changes.values(), *key.values()))
+
+    def _add(self, sql: str, params: tuple) -> None:
+        if sql[0] == "U":  # an UPDATE may touch rows queued before it: a barrier
+            if self._groups:
+                self._done.append(self._groups)
+                self._groups = {}
+            self._done.append((sql, params))
+            self._queued += 1
+            return
+        rows = self._groups.get(sql)
+        if rows is None:
+            self._groups[sql] = [params]
+        else:
+            rows.append(params)
 
     def flush(self, conn: Connection) -> int:
         """Send the queued writes; returns how many rows were written.
 
         Inserts and upserts commute across tables and keep their order within a
         statement, so between two UPDATEs (which may touch rows queued before
-        them) the operations are grouped by statement: one executemany each."""
-        ops, self.ops = self.ops, []
-        if not ops:
+        them) the operations are grouped by statement: one executemany each.
+        The grouping happens as they are queued."""
+        segments, groups = self._done, self._groups
+        self._done, self._groups = [], {}
+        if groups:
+            segments.append(groups)
+        if not segments:
             return 0
+        count, self._queued = self._queued, 0
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        groups: dict[str, list[tuple]] = {}
-        for sql, params in ops:
-            if sql[0] == "U":  # an UPDATE: a barrier
-                self._send(cursor, groups)
-                cursor.execute(sql, params)
-                continue
-            group = groups.get(sql)
-            if group is None:
-                groups[sql] = [params]
+        for segment in segments:
+            if type(segment) is tuple:
+                cursor.execute(*segment)
             else:
-                group.append(params)
-        self._send(cursor, groups)
+                count += sum(len(rows) for rows in segment.values())
+                self._send(cursor, segment)
         cursor.close()
-        return len(ops)
+        return count
 
     def _send(self, cursor: Any, groups: dict[str, list[tuple]]) -> None:
         for sql, rows in groups.items():
