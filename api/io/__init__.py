@@ -10,9 +10,10 @@
 Rows become existing Ledger commands (``kinds.py``); the domain's rules decide.
 """
 
-from api.io.importer import ImportReport, Importer, RowError, authorize_kind, run_import
+from api.io.importer import Importer, authorize_kind, run_import
 from api.io.kinds import KINDS
 from api.io.readers import Table, read_table
+from api.io.report import ImportReport, RowError
 
 __all__ = ["KINDS", "ImportReport", "Importer", "RowError", "Table", "authorize_kind", "read_table", "run_import",
            "write_template", "export_registry"]

@@ -15,9 +15,8 @@ importing the same file again replays every row and writes nothing new.
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Any, Callable
+from typing import Callable
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
@@ -35,63 +34,14 @@ from api.io.cells import CellError, is_blank
 from api.io.kinds import KINDS
 from api.io.messages import zh
 from api.io.readers import Table
+from api.io.report import ImportReport, RowError, column_letter
 from api.io.spec import Column, Kind, Step, header_key
 
 Progress = Callable[[int, int], None]
 
 
-@dataclass
-class RowError:
-    sheet: str
-    row: int
-    column: str | None  # the Chinese header
-    cell: str | None  # e.g. "D5"
-    field: str | None
-    rule: str
-    message: str  # Chinese, for the user
-    detail: str = ""  # the domain's English message
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass
-class ImportReport:
-    kind: str
-    title: str
-    filename: str
-    sheet: str
-    sha256: str
-    dry_run: bool
-    rows: int = 0
-    commands: int = 0  # commands run (or that would run)
-    events: int = 0  # new domain events written (or that would be)
-    replayed: int = 0  # commands already applied by an earlier import of this file
-    written: bool = False
-    first_position: int | None = None  # ledger positions written (idempotency records included)
-    last_position: int | None = None
-    seconds: float = 0.0
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def as_dict(self) -> dict[str, Any]:
-        return {**{k: v for k, v in asdict(self).items() if k != "errors"},
-                "errors": [e.as_dict() for e in self.errors]}
-
-
 class _Discard(Exception):
     """Leaves ``ledger.batch()`` without flushing it."""
-
-
-def column_letter(index: int) -> str:
-    letters, n = "", index + 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def kind_of(name: str) -> Kind:

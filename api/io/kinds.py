@@ -91,7 +91,7 @@ def _assessment_columns(sheet: AssessmentSheet) -> tuple[Column, ...]:
                               example="2024-Q1"),
             *sections,
             Column("vetoes", "一票否决项", cells.many(vetoes), required=False, labels=vetoes,
-                   hint="无则留空；多项用“；”分隔", example=None, also=("points",)),
+                   hint="无则留空；多项用“；”分隔", example=None),
             date_column("考核日期"), SOURCE)
 
 
