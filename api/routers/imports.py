@@ -41,7 +41,7 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _run(request: Request, **kwargs: Any) -> Any:
+def run_for_app(request: Request, **kwargs: Any) -> Any:
     """Import with a Ledger of its own: ``batch()`` collects commands on the Ledger object,
     so the app's shared Ledger (serving other requests) must not be put in bulk mode. An
     in-memory store (tests) has no other way in: it uses the shared Ledger, one import at a time."""
@@ -75,7 +75,8 @@ def import_sheet(
     authorize_kind(user.role, KINDS[kind])
     table = read_table(file.file.read(), file.filename or "upload.xlsx", sheet or None,
                        preferred=(KINDS[kind].title,))
-    report = _run(request, kind=kind, table=table, actor=user.actor, on=on, dry_run=dry_run, enforce_scope=True)
+    report = run_for_app(request, kind=kind, table=table, actor=user.actor, on=on, dry_run=dry_run,
+                         enforce_scope=True)
     body = report.as_dict()
     if not report.ok:
         first = report.errors[0]
