@@ -9,7 +9,8 @@ exception, which discards it (``LedgerCore.batch`` flushes only on a normal
 exit), so nothing is written.
 
 Each command's idempotency key is ``import:<sha256 of the file>:<sheet>:<row>``:
-importing the same file again replays every row and writes nothing new.
+importing the same file again replays every row and writes nothing new. Each
+event's source is the row's 文书编号 (else the file name) with the file's SHA-256.
 """
 
 from __future__ import annotations
@@ -184,8 +185,9 @@ class Importer:
                 return
         end = kind.period_end(row)
         on = row["occurred_on"] or (min(end, self.on) if end else self.on)
-        document = row.get("document") or kind.document(row)
-        source = Source(document=document) if document else None
+        # Every imported event names its document and the file it came from (by hash).
+        document = row.get("document") or kind.document(row) or f"导入 {table.filename or kind.title}"
+        source = Source(document=document[:200], sha256=table.sha256 if len(table.sha256) == 64 else "")
         base = f"import:{table.sha256}:{table.sheet}:{number}"
         step: Step | None = None
         try:

@@ -7,11 +7,12 @@ from decimal import Decimal
 import pytest
 
 from api.errors import Forbidden
-from api.io import run_import
+from api.io import KINDS, run_import
 from domain.base import Stamp, aggregate_id
 from domain.community import Community
 from domain.complaint import Complaint
 from domain.ledger import Ledger
+from domain.sheet import DEFAULT_SHEET
 from domain.values import Actor
 from tests.unit.io.helpers import FINANCE, HB, RC, STREET, csv_bytes, registry, table, uscc, workbook
 
@@ -165,7 +166,7 @@ def test_subsidy_amounts_and_voucher_as_default_source(ledger):
     assert report.ok
     paid = [n for n in ledger.recorder.select_notifications(1, 1000) if "SubsidyPaid" in n.topic]
     state = ledger.mapper.to_domain_event(paid[0])
-    assert state.amount == Decimal("3600.10") and state.source == {"document": "QJ-1", "sha256": ""}
+    assert state.amount == Decimal("3600.10") and state.source["document"] == "QJ-1"
 
 
 def test_registering_providers_and_communities_then_using_them_in_the_same_ledger():
@@ -197,3 +198,18 @@ def test_surveys_and_fees_rows(ledger):
                     [["C-001", "2024-03", 230, 207, "6000.00", 5400], ["C-002", "2024-03", 300, 10, 10, 5]])
     report = run_import(ledger, "fees", table(fees), STREET)
     assert [(e.row, e.column, e.message) for e in report.errors] == [(3, "应缴户数", "不能超过小区的户数。")]
+
+
+def test_imported_events_name_their_document_and_the_file_hash(ledger):
+    t = table(workbook(INSPECTION + ["文书编号"], [["C-001", "2024-07", 1, 1, 1, 1, "巡查单 07"],
+                                                  ["C-002", "2024-07", 1, 1, 1, 1, None]]), "七月巡查.xlsx")
+    run_import(ledger, "inspections", t, STREET)
+    sources = [ledger.mapper.to_domain_event(n).source for n in ledger.recorder.select_notifications(1, 1000)
+               if "InspectionRecorded" in n.topic]
+    assert sources == [{"document": "巡查单 07", "sha256": t.sha256}, {"document": "导入 七月巡查.xlsx", "sha256": t.sha256}]
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_no_two_columns_of_a_kind_answer_to_the_same_header(kind):
+    keys = [key for col in KINDS[kind].columns(DEFAULT_SHEET) for key in col.keys()]
+    assert len(keys) == len(set(keys))
