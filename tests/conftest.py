@@ -77,6 +77,13 @@ def _postgres_schema_url(admin) -> tuple[str, str]:
     return f"{POSTGRES_URL}{sep}schema={schema}", schema
 
 
+@pytest.fixture(autouse=True)
+def _signing_key_in_tmp(tmp_path, monkeypatch):
+    """The checkpoint signing key lives in the test's directory, never in the working directory:
+    `taizhang demo` makes one where settings say when there is none, and publications sign with it."""
+    monkeypatch.setenv("TAIZHANG_SIGNING_KEY_PATH", str(tmp_path / "taizhang-signing.key"))
+
+
 @pytest.fixture
 def sqlite_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'taizhang.db'}"

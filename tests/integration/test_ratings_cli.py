@@ -10,8 +10,10 @@ from typer.testing import CliRunner
 
 import api.cli_cycle as cli_cycle
 import api.cli_demo as cli_demo
+from api.settings import Settings
 from domain.ledger import Ledger
 from domain.vocab import DEPARTMENTS
+from projections.audit.service import AuditService
 from tests.unit.domain import builders as b
 
 
@@ -47,8 +49,12 @@ def test_a_cycle_from_adoption_to_republication_through_the_cli(app, sqlite_url)
     assert call(app, sqlite_url, "cycle", "close", "2025", "--on", "2026-01-05").exit_code == 0
     again = call(app, sqlite_url, "cycle", "close", "2025", "--on", "2026-01-05")
     assert again.exit_code == 2 and "not open" in again.output
-    for args in (("compute", "2025", "--on", "2026-01-06"), ("publish", "2025", "--on", "2026-01-09")):
-        assert call(app, sqlite_url, "cycle", *args).exit_code == 0
+    assert call(app, sqlite_url, "cycle", "compute", "2025", "--on", "2026-01-06").exit_code == 0
+    unsigned = call(app, sqlite_url, "cycle", "publish", "2025", "--on", "2026-01-09")
+    assert unsigned.exit_code == 2 and "taizhang audit keygen" in unsigned.output  # a publication is signed
+    AuditService.from_settings(Settings()).keygen()
+    published = call(app, sqlite_url, "cycle", "publish", "2025", "--on", "2026-01-09")
+    assert published.exit_code == 0 and "签名检查点" in published.output, published.output
     filed = call(app, sqlite_url, "cycle", "objection", "2025", usccs[4], "--reason", "城管评分漏报", "--on", "2026-01-12")
     assert filed.exit_code == 0 and "复核申请编号" in filed.output
     version = filed.output.split("周期版本 ")[1].split("（")[0]
