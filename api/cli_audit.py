@@ -218,7 +218,8 @@ def _publication_lines(publications: list[dict]) -> None:
             err.print(f"[green]✓ {name}：match[/green]")
         else:
             row = p.get("first_differing_row")
-            err.print(f"[red]✗ {name}：mismatch；第一处不同：{json.dumps(row, ensure_ascii=False) if row else '行相同，摘要不同'}[/red]")
+            differs = json.dumps(row, ensure_ascii=False) if row else "行相同，摘要不同"
+            err.print(f"[red]✗ {name}：mismatch；第一处不同：{differs}[/red]")
 
 
 @audit_app.command()

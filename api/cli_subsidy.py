@@ -275,7 +275,8 @@ def register(app: typer.Typer) -> None:
 
     @sub.command("publish")
     def publish(period: str = typer.Option(..., "--period", help="a complete period: YYYY-Qn, YYYY-MM, YYYY"),
-                out: Optional[str] = typer.Option(None, "--out", help=".xlsx or .csv (default 补贴清单-<pack>-<period>.xlsx)"),
+                out: Optional[str] = typer.Option(None, "--out",
+                                                  help=".xlsx or .csv (default 补贴清单-<pack>-<period>.xlsx)"),
                 on: Optional[str] = typer.Option(None, "--on", help="发布日 YYYY-MM-DD（默认今天）"),
                 pack_id: Optional[str] = PACK_ID, database_url: Optional[str] = DB) -> None:
         """发布补贴清单 Publish a period's list (signed checkpoint, digest in the ledger) and export it."""

@@ -25,7 +25,7 @@ import hashlib
 import json
 import re
 from datetime import date
-from typing import Callable, Protocol
+from typing import Callable
 
 from domain.base import LedgerAggregate, Stamp
 from domain.errors import RuleViolation, ValidationError
@@ -41,24 +41,6 @@ SUBSIDY_WIDTH = 14
 _PERIOD = re.compile(r"\d{4}(-Q[1-4]|-H[12]|-(0[1-9]|1[0-2]))?")
 
 Sign = Callable[[int, str], "dict | None"]  # (publication number, digest) -> {"size", "root", "position"}
-
-
-class CheckpointSigner(Protocol):
-    """Signs checkpoints of the integrity log (a port: ``projections.audit`` implements it)."""
-
-    def sign(self, reason: str, position: int, digests: dict[str, str]) -> dict:
-        """Sign the log up to ``position`` with ``digests`` in the note; returns
-        ``{"size": tree size, "root": base64 root, "position": last ledger position covered}``."""
-
-
-class PublicationCalculator(Protocol):
-    """Computes what is published from the ledger up to a position (a port: the projections implement it)."""
-
-    def blacklist(self, as_of: date, upto: int) -> dict:
-        """``{"rows", "digest"}``: the entries in force on ``as_of``."""
-
-    def subsidy_list(self, period: str, pack_id: str, upto: int) -> dict:
-        """``{"rows", "digest", "pack_version"}``: one row per community of ``period``."""
 
 
 def canonical(value: object) -> str:
@@ -95,11 +77,13 @@ def check_checkpoint(checkpoint: object, position: int) -> tuple[int, str]:
     covered = check_count(checkpoint.get("position"), "checkpoint.position", minimum=1)
     if covered < position:
         raise RuleViolation("checkpoint.position", "covers_inputs",
-                            f"the checkpoint covers the ledger up to {covered}, the publication was computed from {position}")
+                            f"the checkpoint covers the ledger up to {covered}, "
+                            f"the publication was computed from {position}")
     return size, root
 
 
-def signed_checkpoint(sign: Sign | None, number: int, digest: str, position: int) -> tuple[int | None, str | None]:
+def signed_checkpoint(sign: Sign | None, number: int, digest: str,
+                      position: int) -> tuple[int | None, str | None]:
     """Call ``sign`` (after every check of the publication) and check what it returns; no signer: unsigned."""
     if sign is None:
         return None, None
@@ -205,7 +189,8 @@ class Publication(LedgerAggregate):
         if last is not None:
             if position < last["position"]:
                 raise RuleViolation("position", "not_before_previous",
-                                    f"publication {last['number']} was computed from a later position ({last['position']})")
+                                    f"publication {last['number']} was computed from a later position "
+                                    f"({last['position']})")
             if digest == last["digest"]:
                 raise RuleViolation("digest", "changes_result", f"{self.key} was already published with these rows "
                                     f"(publication {last['number']}); nothing changed")

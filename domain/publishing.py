@@ -3,11 +3,11 @@ the blacklist and subsidy lists, each with the signed checkpoint it was computed
 
 Two ports, set by whoever wires the ledger (domain imports neither):
 
-* ``ledger.checkpoints``: a :class:`~domain.publication.CheckpointSigner`
+* ``ledger.checkpoints``: a :class:`CheckpointSigner`
   (``projections.audit.service.AuditService.ledger`` sets one). Without it a
   publication is recorded unsigned (``checkpoint_size`` None): unit tests on
   ``memory://``, which has no integrity log.
-* ``ledger.publisher``: a :class:`~domain.publication.PublicationCalculator`
+* ``ledger.publisher``: a :class:`PublicationCalculator`
   (``projections.publication_calc.publication_calculator``) for the blacklist and subsidy lists.
 
 See :mod:`domain.publication` for the order: compute as of P → validate → sign → record.
@@ -16,16 +16,31 @@ See :mod:`domain.publication` for the order: compute as of P → validate → si
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from domain.application import CommandResult
 from domain.base import Stamp
 from domain.errors import RuleViolation
-from domain.publication import (
-    CheckpointSigner, Publication, PublicationCalculator, Sign, check_period, digest_name, publication_code,
-    subsidy_key,
-)
+from domain.publication import Publication, Sign, check_period, digest_name, publication_code, subsidy_key
 from domain.values import check_code, check_date
+
+
+class CheckpointSigner(Protocol):
+    """Signs checkpoints of the integrity log (a port: ``projections.audit`` implements it)."""
+
+    def sign(self, reason: str, position: int, digests: dict[str, str]) -> dict:
+        """Sign the log up to ``position`` with ``digests`` in the note; returns
+        ``{"size": tree size, "root": base64 root, "position": last ledger position covered}``."""
+
+
+class PublicationCalculator(Protocol):
+    """Computes what is published from the ledger up to a position (a port: the projections implement it)."""
+
+    def blacklist(self, as_of: date, upto: int) -> dict:
+        """``{"rows", "digest"}``: the entries in force on ``as_of``."""
+
+    def subsidy_list(self, period: str, pack_id: str, upto: int) -> dict:
+        """``{"rows", "digest", "pack_version"}``: one row per community of ``period``."""
 
 
 class PublicationCommands:
@@ -41,8 +56,8 @@ class PublicationCommands:
 
     def _stored(self) -> None:
         """Publications read and sign the stored log: a batch's pending events must be in it."""
-        if self._batch is not None:  # type: ignore[attr-defined]
-            self.flush()  # type: ignore[attr-defined]
+        if self._batch is not None:
+            self.flush()
 
     def _publisher(self, calculator: PublicationCalculator | None) -> PublicationCalculator:
         found = calculator or self.publisher
@@ -54,7 +69,7 @@ class PublicationCommands:
     def publication(self, kind: str, key: str) -> Publication | None:
         """The publications of one list so far (None: never published)."""
         code = publication_code(kind, key)
-        return self._get(Publication, code, "key") if self.exists(Publication, code) else None  # type: ignore[attr-defined]
+        return self._get(Publication, code, "key") if self.exists(Publication, code) else None
 
     def _series(self, kind: str, key: str, stamp: Stamp) -> Publication:
         return self.publication(kind, key) or Publication.start(kind=kind, key=key, stamp=stamp)
@@ -69,11 +84,11 @@ class PublicationCommands:
         self._stored()
 
         def work() -> list:
-            cycle = self._get(RatingCycle, code, "cycle_code", expected_version)  # type: ignore[attr-defined]
-            sign = self.signer(f"publish {code}", self.max_position(), "ratings", code)  # type: ignore[attr-defined]
+            cycle = self._get(RatingCycle, code, "cycle_code", expected_version)
+            sign = self.signer(f"publish {code}", self.max_position(), "ratings", code)
             cycle.publish(stamp=stamp, sign=sign)
             return [cycle]
-        return self._run("publish", work, idempotency_key=idempotency_key, stamp=stamp)  # type: ignore[attr-defined]
+        return self._run("publish", work, idempotency_key=idempotency_key, stamp=stamp)
 
     # --- blacklist and subsidy lists -------------------------------------------------------------------
     def publish_blacklist(self, *, as_of: date, stamp: Stamp, calculator: PublicationCalculator | None = None,
@@ -84,29 +99,29 @@ class PublicationCommands:
 
         def work() -> list:
             series = self._series("blacklist", key, stamp)
-            upto = self.max_position()  # type: ignore[attr-defined]
+            upto = self.max_position()
             found = calc.blacklist(as_of, upto)
             series.publish_blacklist(as_of=as_of, rows=found["rows"], digest=found["digest"], position=upto,
                                      stamp=stamp, sign=self.signer(f"publish blacklist {key}", upto, "blacklist", key))
             return [series]
-        return self._run("publish_blacklist", work, idempotency_key=idempotency_key, stamp=stamp)  # type: ignore[attr-defined]
+        return self._run("publish_blacklist", work, idempotency_key=idempotency_key, stamp=stamp)
 
     def publish_subsidy_list(self, *, period: str, stamp: Stamp, pack_id: str | None = None,
                              calculator: PublicationCalculator | None = None,
                              idempotency_key: str | None = None) -> CommandResult:
         """Publish a period's subsidy list (default pack: the ledger's) as the ledger knows it now."""
         period = check_period(period)
-        pack = check_code(pack_id or self.pack_id, "pack_id")  # type: ignore[attr-defined]
+        pack = check_code(pack_id or self.pack_id, "pack_id")
         key = subsidy_key(pack, period)
         calc = self._publisher(calculator)
 
         def work() -> list:
             series = self._series("subsidy_list", key, stamp)
-            upto = self.max_position()  # type: ignore[attr-defined]
+            upto = self.max_position()
             found: dict[str, Any] = calc.subsidy_list(period, pack, upto)
             series.publish_subsidy_list(
                 period=period, pack_id=pack, pack_version=found["pack_version"], rows=found["rows"],
                 digest=found["digest"], position=upto, stamp=stamp,
                 sign=self.signer(f"publish subsidy list {pack} {period}", upto, "subsidy_list", key))
             return [series]
-        return self._run("publish_subsidy_list", work, idempotency_key=idempotency_key, stamp=stamp)  # type: ignore[attr-defined]
+        return self._run("publish_subsidy_list", work, idempotency_key=idempotency_key, stamp=stamp)

@@ -78,7 +78,8 @@ def blacklist_rows(state: CreditState, as_of: str) -> list[list]:
     rows = []
     for uscc in sorted(state.items):
         _, _, entries = provider_rows(state, uscc)
-        rows += [[uscc, e["reason"], e["since"], e["until"], e["detail"], e["events"]] for e in listed_on(entries, as_of)]
+        rows += [[uscc, e["reason"], e["since"], e["until"], e["detail"], e["events"]]
+                 for e in listed_on(entries, as_of)]
     return rows
 
 

@@ -144,7 +144,8 @@ def all_publications(log: Any, built_url: str, position: int, check: CheckpointC
         entry["key"] = entry["cycle"]
         mine = by_key.get((entry["cycle"], entry["number"]))
         entry["checkpoint"] = mine["checkpoint"] if mine else None
-        cp_ok = entry["checkpoint"] is None or (entry["checkpoint"]["signed"] and entry["checkpoint"]["log_root_matches"])
+        cp = entry["checkpoint"]
+        cp_ok = cp is None or (cp["signed"] and cp["log_root_matches"])
         entry["result"] = "match" if entry["verified"] and cp_ok else "mismatch"
     others = [p for p in covered if p["kind"] != "rating_publication"]
     return sorted(ratings + others, key=lambda p: p["event_position"])

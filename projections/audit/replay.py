@@ -157,7 +157,8 @@ def compare_publications(log: Any, built_url: str, position: int, recorded: dict
     """Signed read-model digests and every publication (star ratings, blacklist, subsidy lists)
     against a build as of ``position`` (``source_url``: the events; ``check``: a publication's checkpoint)."""
     recorded, signed_pubs = split_recorded(recorded)
-    out: dict[str, Any] = {"publications": all_publications(log, built_url, position, check or checkpoint_check([], {}))}
+    check = check or checkpoint_check([], {})
+    out: dict[str, Any] = {"publications": all_publications(log, built_url, position, check)}
     if signed_pubs:
         out["publications"] += signed_publications(source_url or log.database_url, position, signed_pubs)
     mismatches: list[dict] = [p for p in out["publications"] if p.get("result", "match") != "match"]

@@ -79,7 +79,7 @@ class AuditService:
         return self.notary.make_checkpoint(reason, digests)
 
     def sign(self, reason: str, position: int, digests: dict[str, str]) -> dict:
-        """The Ledger's ``CheckpointSigner`` (domain.publication): a checkpoint of exactly the log up
+        """The Ledger's ``CheckpointSigner`` (domain.publishing): a checkpoint of exactly the log up
         to ``position`` (the publication's inputs), the published digests signed in its note."""
         if not self.notary.key_path.exists():
             raise RuleViolation("signing_key", "required", f"no signing key at {self.notary.key_path}: run "

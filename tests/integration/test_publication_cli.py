@@ -88,7 +88,8 @@ def test_subsidy_publish_writes_the_published_list_with_its_checkpoint_and_diges
 def test_audit_replay_says_match_for_each_kind_and_exits_zero(app, district):
     _, summary, service = district
     day = (summary.period_end + timedelta(days=8)).isoformat()
-    for args in (("cycle", "compute", summary.cycle_code, "--on", day), ("cycle", "publish", summary.cycle_code, "--on", day),
+    for args in (("cycle", "compute", summary.cycle_code, "--on", day),
+                 ("cycle", "publish", summary.cycle_code, "--on", day),
                  ("blacklist", "publish", "--on", day),
                  ("subsidy", "publish", "--period", f"{summary.period_end.year}-Q3", "--on", day,
                   "--out", str(service.notary.key_path.parent / "q3.csv"))):
