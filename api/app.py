@@ -22,6 +22,7 @@ from api.auth import TokenStore
 from api.catalogue import build_catalogue
 from api.errors import install_error_handlers
 from api.settings import Settings
+from api.wiring import audited_ledger
 
 API_PREFIX = "/api/v1"
 
@@ -38,43 +39,21 @@ DESCRIPTION = """台账 Taizhang: the event-sourced ledger of property-service g
 
 
 def build_ledger(settings: Settings) -> Ledger:
-    """The Ledger this app writes to, with what the projections provide:
+    """The Ledger this app writes to, wired as the CLI's (``api.wiring.audited_ledger``):
 
     * the integrity log written in each command's transaction (every result
-      carries its receipt: tree size, root, leaf indices) and the personal-data
-      vault (complainants' names and phones sealed per person), from
+      carries its receipt: tree size, root, leaf indices), the personal-data
+      vault (complainants' names and phones sealed per person) and the
+      checkpoint signer (``ledger.checkpoints``: every publication carries a
+      checkpoint signed with the key at ``settings.signing_key_path``), from
       ``projections.audit.service.AuditService``;
-    * the blacklist the party committee's entry decisions rest on, and the
-      ratings calculator, both following this ledger's own log in memory (always
+    * the blacklist the party committee's entry decisions rest on, the ratings
+      calculator and the publication calculator (``ledger.publisher``: blacklist
+      and subsidy lists), all following this ledger's own log in memory (always
       as of the last position; no projection runner needed).
     """
-    from projections.audit.service import AuditService
-    from projections.blacklist import blacklist_view
-    from projections.ratings import LedgerRatingsCalculator
-
-    ledger = AuditService.from_settings(settings).ledger(pack_id=settings.pack_id)
     # Requests run in a thread pool; the in-memory followers are not thread-safe.
-    lock = threading.RLock()
-    ledger.blacklist = Serialised(blacklist_view(ledger=ledger), lock)
-    ledger.ratings = Serialised(LedgerRatingsCalculator(ledger), lock)
-    return ledger
-
-
-class Serialised:
-    """Calls the wrapped object's methods one at a time (under ``lock``)."""
-
-    def __init__(self, target: object, lock: threading.RLock) -> None:
-        self._target, self._lock = target, lock
-
-    def __getattr__(self, name: str) -> object:
-        attr = getattr(self._target, name)
-        if not callable(attr):
-            return attr
-
-        def call(*args: object, **kwargs: object) -> object:
-            with self._lock:
-                return attr(*args, **kwargs)
-        return call
+    return audited_ledger(settings, lock=threading.RLock())
 
 
 def discover_routers(package: str) -> list[APIRouter]:

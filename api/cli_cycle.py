@@ -25,6 +25,9 @@ from typing import Optional
 import typer
 from rich.console import Console
 
+from api import wiring
+from api.wiring import wire  # noqa: F401  (the demo and tests wire through here)
+
 console = Console()
 cycle_app = typer.Typer(help="星级评定周期：方案、开始、截止、计算、发布、复核 (rating cycles)", no_args_is_help=True)
 explain_app = typer.Typer(help="说明依据 (explain a provider's stars, credit and blacklist)", no_args_is_help=True)
@@ -47,26 +50,12 @@ def _day(text: Optional[str], field: str = "--on") -> date:
         raise typer.Exit(2) from None
 
 
-def wire(ledger):
-    """Plug the ratings calculator, the blacklist view and the publication calculator into a Ledger (CLI, demo)."""
-    from projections.blacklist import blacklist_view
-    from projections.publication_calc import publication_calculator
-    from projections.ratings import ratings_calculator
-
-    ledger.ratings = ledger.ratings or ratings_calculator(ledger)
-    ledger.blacklist = ledger.blacklist or blacklist_view(ledger=ledger)
-    ledger.publisher = ledger.publisher or publication_calculator(ledger)
-    return ledger
-
-
 def audited_ledger(url: str, **kwargs):
-    """The CLI's Ledger: integrity log in each transaction, publications signed (AuditService), wired."""
+    """The CLI's Ledger: integrity log in each transaction, publications signed (AuditService), wired
+    (the same wiring as the API's, :mod:`api.wiring`)."""
     from api.settings import Settings
-    from projections.audit.service import AuditService
 
-    settings = Settings()
-    service = AuditService(url, settings.signing_key_path, settings.checkpoint_origin, settings.person_keys_url)
-    return wire(service.ledger(pack_id=settings.pack_id, **kwargs))
+    return wiring.audited_ledger(Settings(), url, **kwargs)
 
 
 def checkpoint_line(cp) -> str:
