@@ -69,6 +69,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "pay_subsidy": _roles(FIN, CA),
     "apply_fee_relief": _roles(ST, CA),
     "decide_fee_relief": _roles(CA, FIN),
+    # publications with the signed checkpoint they were computed from (star ratings: "publish" above)
+    "publish_blacklist": _roles(HB),
+    "publish_subsidy_list": _roles(CA, FIN),
     # engagements: the party committee decides entry and exit; the street runs the rest
     "request_entry": _roles(ST, HB),
     "decide_entry": _roles(PC),

@@ -15,7 +15,7 @@ from domain.rating_cycle import RatingCycle
 LEDGER_COMMANDS = {
     "adopt_policy", "register_provider", "register_community", "request_entry", "decide_entry", "sign_agreement",
     "end_engagement", "file_complaint", "resolve_complaint", "adopt_scheme", "submit_score", "compute_result",
-    "republish",
+    "republish", "publish_blacklist", "publish_subsidy_list",
 }
 
 
