@@ -158,6 +158,16 @@ RULES_ZH: dict[str, str] = {
     "conflict": "记录已被他人修改，请刷新后重试。",
     "optimistic_concurrency": "记录已被他人修改，请刷新后重试。",
     "same_command": "重复提交的表单与原表单不一致，请重新打开表单。",
+    "page_role": "您的角色无权查看此页面。",
+    "read_models": "读模型不可用（内存账本或尚未建立：运行 taizhang project）。",
+    "no_pack": "本台账尚未采纳政策包，无补贴数据（taizhang subsidy adopt）。",
+    "period_format": "期间格式应为 YYYY、YYYY-Hn、YYYY-Qn 或 YYYY-MM，例如 2025-Q3。",
+    "published": "该评星周期尚未公布。",
+    "provable": "无法为该位置生成证明（不在完整性日志中或不在该检查点内）。",
+    "integer": "应为整数。",
+    "checkpoint_exists": "没有这个签名检查点（尚未签署时运行 taizhang audit checkpoint）。",
+    "minimum": "数值过小。",
+    "format": "格式应为 xlsx 或 csv。",
 }
 
 

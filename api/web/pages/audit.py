@@ -1,0 +1,61 @@
+"""The integrity log for the auditor and the housing bureau: status, signed checkpoints
+(the note text), an inclusion proof for a ledger position, verification of the whole
+log on request (a button: never on page load), and how to export a bundle."""
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request
+
+from domain.errors import DomainError
+
+from api.routers._readmodels import AUDIT_READERS, ReadModelsDep
+from api.routers.audit_read import EXPORT_COMMAND, VERIFY_BUNDLE_COMMAND, checkpoints, inclusion, status, verify
+from api.web.i18n import error_text
+from api.web.pages._results import gate, page
+from api.web.templating import PageUser, page_lang
+
+router = APIRouter()
+WHAT = "the integrity log"
+
+
+def _whole(value: str | None, field: str) -> int | None:
+    from domain.errors import ValidationError
+
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise ValidationError(field, "integer", "must be a whole number") from None
+
+
+def _page(request: Request, user: Any, read_models: Any, report: dict | None = None) -> Any:
+    params = request.query_params
+    proof, proof_error, proof_detail = None, "", ""
+    values = {"position": params.get("position", ""), "checkpoint": params.get("checkpoint", "")}
+    if values["position"]:
+        try:
+            proof = inclusion(read_models, _whole(values["position"], "position"),
+                              _whole(values["checkpoint"], "checkpoint"))
+        except DomainError as error:
+            proof_error = error_text(error, page_lang(request))
+            proof_detail = error.message if proof_error != error.message else ""
+    return page(request, "audit.html", {
+        "s": status(read_models), "checkpoints": checkpoints(read_models), "report": report, "proof": proof,
+        "proof_json": json.dumps(proof, ensure_ascii=False, indent=2) if proof else "", "proof_error": proof_error,
+        "proof_detail": proof_detail,
+        "values": values, "export_command": EXPORT_COMMAND, "verify_bundle_command": VERIFY_BUNDLE_COMMAND,
+    }, user)
+
+
+@router.get("/audit")
+def audit(request: Request, user: PageUser, read_models: ReadModelsDep) -> Any:
+    gate(user, AUDIT_READERS, WHAT)
+    return _page(request, user, read_models)
+
+
+@router.post("/audit/verify")
+def run_verify(request: Request, user: PageUser, read_models: ReadModelsDep) -> Any:
+    gate(user, AUDIT_READERS, WHAT)
+    return _page(request, user, read_models, verify(read_models))

@@ -1,0 +1,47 @@
+"""Star ratings for the housing bureau and the auditor: the cycles, one cycle
+(distribution, cut points, method, publications with republications, objections,
+results) and why one provider got its stars (departments, re-normalised weights,
+events, pack), with its credit. The public is sent to /public/stars."""
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+
+from api.routers._readmodels import RATINGS_READERS, ReadModelsDep, parse_day
+from api.routers.ratings_read import cycle_detail, cycles_overview, provider_explanation
+from api.web.pages._results import gate, page
+from api.web.templating import PageUser
+
+router = APIRouter()
+WHAT = "rating cycles"
+
+
+@router.get("/ratings")
+def cycles(request: Request, user: PageUser, read_models: ReadModelsDep) -> Any:
+    if (redirect := gate(user, RATINGS_READERS, WHAT, "/public/stars")) is not None:
+        return redirect
+    with read_models.connect() as (conn, position):
+        rows = cycles_overview(conn)
+    return page(request, "ratings.html", {"rows": rows, "position": position}, user)
+
+
+@router.get("/ratings/{code}")
+def cycle(code: str, request: Request, user: PageUser, read_models: ReadModelsDep) -> Any:
+    if (redirect := gate(user, RATINGS_READERS, WHAT, "/public/stars")) is not None:
+        return redirect
+    with read_models.connect() as (conn, position):
+        c = cycle_detail(conn, code)
+    total = sum(c["distribution"].values())
+    return page(request, "rating_cycle.html", {"c": c, "total": total, "position": position}, user)
+
+
+@router.get("/ratings/{code}/providers/{uscc}")
+def provider(code: str, uscc: str, request: Request, user: PageUser, read_models: ReadModelsDep) -> Any:
+    if (redirect := gate(user, RATINGS_READERS, WHAT, "/public/stars")) is not None:
+        return redirect
+    day = parse_day(request.query_params.get("on")).isoformat()
+    with read_models.connect() as (conn, position):
+        x = provider_explanation(conn, code, uscc, day)
+    weights = (x["rating"].get("weights") or {})
+    return page(request, "rating_provider.html", {"x": x, "rating": x["rating"], "weights": weights, "day": day,
+                                                  "position": position}, user)
