@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import Annotated, Any
+from typing import Annotated, Any, Callable
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection
 
 from domain.errors import NotFoundError
 
+from api.deps import LedgerDep
 from api.routers._readmodels import ReadModelsDep, has_table, parse_day
 
 router = APIRouter(prefix="/public", tags=["public 公开信息"])
@@ -67,6 +68,28 @@ def covering_checkpoint(conn: Connection, position: int) -> dict | None:
             "root": base64.b64encode(bytes(row["root"])).decode()}
 
 
+def event_at(ledger: Any, position: int) -> Any:
+    """The domain event at a ledger position (None when there is none)."""
+    found = ledger.recorder.select_notifications(position, 1)
+    return ledger.mapper.to_domain_event(found[0]) if found and found[0].id == position else None
+
+
+def publication_checkpoint(conn: Connection, pub: dict, event: Callable[[int], Any] | None) -> dict | None:
+    """The checkpoint signed for a publication (its event carries the tree size and root); for one
+    published unsigned, the first checkpoint that covers the position it was computed from."""
+    published = event(pub["event_position"]) if event is not None else None
+    size = getattr(published, "checkpoint_size", None)
+    if size is None:
+        found = covering_checkpoint(conn, pub["computed_from"])
+        return found and {**found, "signed_with_publication": False}
+    rows = conn.execute(text("SELECT size, position, created_at, digests FROM checkpoints WHERE size = :s ORDER BY id"),
+                        {"s": size}).mappings().all() if has_table(conn, "checkpoints") else []
+    signing = [r for r in rows if pub["digest"] in (_loads(r["digests"]) or {}).values()] or rows
+    row = signing[-1] if signing else {"position": None, "created_at": None}
+    return {"size": size, "root": published.checkpoint_root, "position": row["position"],
+            "created_at": row["created_at"], "signed_with_publication": True}
+
+
 def objection_counts(conn: Connection, cycle: str) -> dict[str, int]:
     rows = conn.execute(text("SELECT status, COUNT(*) FROM rating_objections WHERE cycle_code = :c GROUP BY status"),
                         {"c": cycle}).all()
@@ -75,8 +98,9 @@ def objection_counts(conn: Connection, cycle: str) -> dict[str, int]:
     return counts
 
 
-def published_stars(conn: Connection, cycle: str | None = None) -> dict:
-    """One published cycle (the latest when ``cycle`` is None) as its latest publication stands."""
+def published_stars(conn: Connection, cycle: str | None = None, event: Callable[[int], Any] | None = None) -> dict:
+    """One published cycle (the latest when ``cycle`` is None) as its latest publication stands;
+    ``event(position)`` reads a publication's event for the checkpoint it carries."""
     cycles = published_cycles(conn)
     if not cycles:
         return {"cycles": [], "cycle": None}
@@ -91,7 +115,7 @@ def published_stars(conn: Connection, cycle: str | None = None) -> dict:
     for p in pubs:
         p["changed"] = sorted(_loads(p["changed"]) or {})
         p["verified"] = bool(p["verified"])
-        p["checkpoint"] = covering_checkpoint(conn, p["computed_from"])
+        p["checkpoint"] = publication_checkpoint(conn, p, event)
     names = provider_names(conn)
     results = [{"uscc": r["uscc"], "name": names.get(r["uscc"], ""), "stars": r["stars"],
                 "stars_text": STARS.get(r["stars"], str(r["stars"])), "composite": r["composite"],
@@ -177,11 +201,11 @@ class PublicBlacklistOut(BaseModel):
 
 
 @router.get("/stars", response_model=PublicStarsOut, summary="Published star ratings (已公布的星级评定结果)")
-def stars(read_models: ReadModelsDep,
+def stars(read_models: ReadModelsDep, ledger: LedgerDep,
           cycle: Annotated[str | None, Query(description="cycle code (default: the latest published)")] = None,
           ) -> PublicStarsOut:
     with read_models.connect() as (conn, _):
-        found = published_stars(conn, cycle)
+        found = published_stars(conn, cycle, lambda p: event_at(ledger, p))
     return PublicStarsOut(cycles=[c["code"] for c in found["cycles"]], cycle=found["cycle"])
 
 

@@ -69,10 +69,10 @@ def cycle_detail(conn: Connection, code: str) -> dict:
         p["verified"] = bool(p["verified"])
         p["changed"] = {u: {"composite": v[0], "stars": v[1], "name": names.get(u, "")}
                         for u, v in sorted((_loads(p["changed"]) or {}).items())}
+    filed = conn.execute(text("SELECT objection_version, uscc, reason, filed_on, deadline, status, decision "
+                              "FROM rating_objections WHERE cycle_code = :c ORDER BY objection_version"), {"c": code})
     objections = [{**dict(o), "name": names.get(o["uscc"], ""), "decision": _loads(o["decision"])}
-                  for o in conn.execute(text(
-                      "SELECT objection_version, uscc, reason, filed_on, deadline, status, decision "
-                      "FROM rating_objections WHERE cycle_code = :c ORDER BY objection_version"), {"c": code}).mappings()]
+                  for o in filed.mappings()]
     scheme = _loads(row["scheme"]) or {}
     return {
         "code": code, "status": row["status"], "method": row["method"], "period_start": row["period_start"],

@@ -81,7 +81,8 @@ def overview(query: Any, period: Any) -> dict:
                         "overpaid": money(t.overpaid)})
     zero = Decimal("0.00")
     total = {"communities": len(lines), "eligible": sum(l.due > 0 for l in lines),
-             **{k: money(sum((getattr(l, k) for l in lines), zero)) for k in ("due", "paid", "outstanding", "overpaid")}}
+             **{k: money(sum((getattr(l, k) for l in lines), zero))
+                for k in ("due", "paid", "outstanding", "overpaid")}}
     return {"period": period.label, "period_start": period.start.isoformat(), "period_end": period.end.isoformat(),
             "pack_id": query.pack_id, "horizon": str(query.horizon()), "position": query.position(),
             "streets": streets, "total": total, "lines": [line_out(l) for l in lines]}
@@ -102,7 +103,8 @@ def community_explanation(query: Any, period: Any, code: str) -> dict:
             "pack_id": r["pack_id"], "pack_version": r["pack_version"], "adopted_at": r["adopted_at"],
             "area": r["area"], "months": r["months"], "grade": r["grade"], "band": r["band"], "factor": r["factor"],
             "segments": json.loads(r["segments"]), "parts": dict(sorted(r["parts"].items())),
-            "checks": [{"key": k, "name": zh, "passed": bool(ok), "detail": d} for k, zh, ok, d in json.loads(r["checks"])],
+            "checks": [{"key": k, "name": zh, "passed": bool(ok), "detail": d}
+                       for k, zh, ok, d in json.loads(r["checks"])],
             "reasons": [{"key": k, "text": zh} for k, zh in json.loads(r["reasons"])]})
     line = next((l for l in query.lines(period) if l.community_code == code), None)
     first = rows[0] if rows else {}

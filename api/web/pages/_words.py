@@ -43,6 +43,7 @@ add(_w(
     pub__checkpoint=("签名检查点", "Signed checkpoint"),
     pub__checkpoint_text=("树大小 {size}，覆盖至台账位置 #{position}，签署于 {time}",
                           "tree size {size}, covering ledger position #{position}, signed {time}"),
+    pub__covering=("覆盖该位置的签名检查点（公布时未签名）", "Signed checkpoint covering it (published unsigned)"),
     pub__no_checkpoint=("尚无覆盖该位置的签名检查点。", "No signed checkpoint covers this position yet."),
     pub__objections=("复核", "Objections"),
     pub__appeal=("对结果有异议的企业，可在公布后 {days} 个工作日内申请复核；复核成立的，重新公布，原公布记录保留。",
@@ -63,10 +64,14 @@ add(_w(
     pub__bl_reasons=("列入原因：信用等级D（按信用分评定为D级）；失信认定（区住房建设委认定，在认定期内）；"
                      "一票否决（退出时拒不交接、发生亡人安全事故等）。“移出日期”为不再列入的第一天；"
                      "“未定”表示待信用分恢复或信用修复后移出。",
-                     "Reasons: credit grade D (the score's grade is D); declared dishonest by the housing bureau (within "
-                     "the term); one-vote veto (refusing to hand over on exit, a fatal safety accident). "
+                     "Reasons: credit grade D (the score's grade is D); declared dishonest by the housing bureau "
+                     "(within the term); one-vote veto (refusing to hand over on exit, a fatal safety accident). "
                      "“Off the list on” is the first day off the list; “open-ended” means until the score "
                      "recovers or a credit repair is approved."),
+    pub__bl_published=("最近一次正式发布：截至 {day} 的黑名单（第 {n} 次，{on} 发布，{rows} 条）。",
+                        "Latest formal publication: the blacklist as of {day} (no. {n}, published {on}, {rows} rows)."),
+    pub__bl_published_link=("发布记录（JSON）", "Publication record (JSON)"),
+    au__tree_size_short=("树大小", "tree size"),
     bl__open_ended=("未定", "open-ended"),
     # ratings (internal)
     rt__title=("星级评定周期", "Rating cycles"), rt__none=("尚无评星周期。", "No rating cycle yet."),
