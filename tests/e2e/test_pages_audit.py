@@ -85,6 +85,8 @@ def test_verification_runs_when_asked_and_reports_the_events_and_checkpoints(aud
     page = audited.post("/audit/verify", headers=AUDITOR)
     events = audited.app.state.ledger.max_position()
     assert page.status_code == 200 and f"核验通过：{events} 个事件，1 个检查点" in page.text
+    again = audited.get("/audit/verify?lang=en", headers=AUDITOR, follow_redirects=False)  # reload or switch
+    assert again.status_code == 303 and again.headers["location"] == "/audit?lang=en"
     report = ok(audited.post("/api/v1/audit/verify", headers=HB), 200)
     assert report["ok"] and report["events"] == events and report["findings"] == []
 

@@ -86,7 +86,9 @@ def test_the_public_pages_switch_to_english(world) -> None:
     try:
         page = world.get("/public/stars?lang=en").text
         assert '<html lang="en">' in page and "Published star ratings" in page and "Cut points" in page
-        assert "Reasons: credit grade D" in world.get("/public/blacklist").text  # the cookie keeps English
+        english = world.get("/public/blacklist?on=2025-03-01").text  # the cookie keeps English
+        assert "Reasons: credit grade D" in english and "As of 2025-03-01" in english
+        assert 'href="/public/blacklist?on=2025-03-01&amp;lang=zh"' in english  # the switch keeps the date
     finally:
         world.cookies.clear()
 
@@ -97,3 +99,20 @@ def test_anonymous_visitors_of_the_navigation_land_on_the_public_pages(world) ->
     home = world.get("/").text
     assert 'href="/public/stars"' in home and "最新公布星级分布" in home and "今日黑名单企业" in home
     assert "应发补贴" not in home  # subsidies are not public
+
+
+@pytest.mark.postgres
+def test_the_result_pages_render_the_same_on_postgresql(postgres_url, tmp_path) -> None:
+    from tests.e2e.helpers import AUDITOR
+
+    client = story_client(tmp_path, postgres_url)
+    try:
+        stars = ok(client.get("/api/v1/public/stars"), 200)
+        assert stars["cycles"] == ["2024", "2023"] and stars["cycle"]["publications"][-1]["checkpoint"]["size"]
+        entries = ok(client.get("/api/v1/public/blacklist?on=2025-03-01"), 200)["entries"]
+        assert {e["reason"] for e in entries} >= {"dishonesty", "veto"}
+        for path in ("/public/stars", "/public/blacklist", "/ratings", "/ratings/2024", "/blacklist?on=2025-03-01",
+                     f"/ratings/2024/providers/{story.usccs()[5]}", "/audit?position=3", "/"):
+            assert client.get(path, headers=AUDITOR).status_code == 200, path
+    finally:
+        close_client(client)

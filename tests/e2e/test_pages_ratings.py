@@ -23,11 +23,12 @@ from tests.unit.ratings import scenario as s
 UNPUBLISHED = "2025"
 
 
-def story_client(folder: Path) -> TestClient:
-    """An app on a SQLite ledger holding the ratings story, signed publications and all."""
+def story_client(folder: Path, database_url: str | None = None) -> TestClient:
+    """An app on a ledger (default: SQLite in ``folder``) holding the ratings story, signed publications and all."""
     from projections.audit.service import AuditService
 
-    client = make_client(f"sqlite:///{folder / 'story.db'}", signing_key_path=folder / "signing.key")
+    url = database_url or f"sqlite:///{folder / 'story.db'}"
+    client = make_client(url, signing_key_path=folder / "signing.key")
     AuditService.from_settings(client.app.state.settings).keygen()
     ledger = client.app.state.ledger
     for step in story.steps():

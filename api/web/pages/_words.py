@@ -114,7 +114,8 @@ add(_w(
     item__sanction_interview=("约谈教育", "Admonition interview"), item__sanction_fine=("罚款", "Fine"),
     item__sanction_removal=("建议清出市场", "Removal recommended"), item__safety_accident=("安全事故", "Safety accident"),
     item__handover_overdue=("退出逾期未交接", "Overdue handover"), item__commendation=("表彰奖励", "Commendation"),
-    item__stars=("星级评定结果", "Star rating result"),
+    item__stars=("星级评定结果", "Star rating result"), item__dishonesty=("失信认定", "Dishonesty declaration"),
+    item__repair=("信用修复", "Credit repair"),
     # blacklist (internal)
     bl__title=("黑名单", "Blacklist"), bl__as_of=("查询日期", "As of date"), bl__show=("查询", "Show"),
     bl__in_force=("当日在黑名单上", "On the list that day"), bl__history=("历史与预定记录", "Past and scheduled entries"),
@@ -144,6 +145,8 @@ add(_w(
     col__taper=("退坡系数", "Taper"), col__term_year=("补贴年度", "Term year"),
     sub__reasons=("不予补贴或扣减的原因", "Why nothing or less is due"), sub__none_payments=("无拨付记录。", "No payment."),
     sub__back=("返回清单", "Back to the list"),
+    grade__excellent=("优秀", "Excellent"), grade__model=("示范", "Model"), grade__standard=("达标", "Meets standard"),
+    grade__fail=("不达标", "Fails"), rt__publication_event=("公布事件", "Publication event"),
     payer__district=("区级", "District"), payer__town=("镇级", "Town"), payer__city=("市级", "City"),
     # audit
     au__title=("审计：完整性日志", "Audit: integrity log"), au__status=("状态", "Status"),

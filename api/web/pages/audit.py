@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
 
 from domain.errors import DomainError
 
@@ -53,6 +54,14 @@ def _page(request: Request, user: Any, read_models: Any, report: dict | None = N
 def audit(request: Request, user: PageUser, read_models: ReadModelsDep) -> Any:
     gate(user, AUDIT_READERS, WHAT)
     return _page(request, user, read_models)
+
+
+@router.get("/audit/verify")
+def verify_page(request: Request, user: PageUser) -> Any:
+    """Reloading or switching language on the result: back to the page (verification is a POST)."""
+    gate(user, AUDIT_READERS, WHAT)
+    lang = request.query_params.get("lang")
+    return RedirectResponse("/audit" + (f"?lang={lang}" if lang in ("zh", "en") else ""), status_code=303)
 
 
 @router.post("/audit/verify")
