@@ -19,6 +19,7 @@ of applying the same events twice.
 from __future__ import annotations
 
 import threading
+import weakref
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Annotated, Any, Callable, Iterator
@@ -201,6 +202,8 @@ def get_read_models(request: Request) -> ReadModels:
             found = getattr(state, "read_models", None)
             if found is None:
                 found = state.read_models = ReadModels(state.ledger, state.settings)
+                # The app's lifespan closes only the ledger: release the runner and engines with the app.
+                weakref.finalize(request.app, found.close)
     return found
 
 
