@@ -70,10 +70,18 @@ class LedgerCore(Application):
         self._batch_marks: dict[UUID, int] = {}  # in a batch: each aggregate's version after its last command
         self._batch_links: dict[UUID, UUID] = {}  # in a batch: union-find of aggregates saved by one command
         self.save_listeners: list[SaveListener] = []
+        # Run at the start of every save, before anything is written; one that raises aborts the
+        # save. For work that must be durable no later than the events (the vault's person keys).
+        self.before_save: list[Callable[[], None]] = []
 
     def register_transcodings(self, transcoder: Transcoder) -> None:  # type: ignore[override]
         super().register_transcodings(transcoder)  # type: ignore[arg-type]
         transcoder.register(DateAsISO())  # type: ignore[attr-defined]
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        for hook in self.before_save:
+            hook()
+        return super().save(*objs, **kwargs)
 
     # --- fetching -------------------------------------------------------------
     def _get(self, cls: type, code: str, field: str, expected_version: int | None = None) -> Any:

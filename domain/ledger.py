@@ -56,9 +56,17 @@ class Ledger(PublicationCommands, LedgerCore):
                  ratings: RatingCalculator | None = None, vault: PersonalDataVault | None = None) -> None:
         super().__init__(database_url, env)
         self.vault = vault  # seals complainants' names and phones when set
+        self.before_save.append(self._write_person_keys)
         self.blacklist = blacklist
         self.ratings = ratings
         self.pack_id = pack_id
+
+    def _write_person_keys(self) -> None:
+        """A vault that queues the keys it creates while sealing (``flush()``) writes them
+        before every save, so no event is ever durable without the key to its tokens."""
+        flush = getattr(self.vault, "flush", None)
+        if flush is not None:
+            flush()
 
     # --- generic shapes ---------------------------------------------------------
     def _register(self, command: str, cls: type, code: str, factory: Any, stamp: Stamp, key: str | None,
