@@ -206,11 +206,15 @@ class PersonVault:
             return len(queued)
 
     def _write(self, queued: dict[str, _Key]) -> set[str]:
-        """Insert the keys; a phone another process gave a person meanwhile gets an alias person."""
+        """Insert the keys; a phone another process gave a person meanwhile gets an alias person.
+
+        Phones are looked up first only after an insert failed on one: that is rare, and the
+        look costs as much as the insert."""
+        look = False
         for _ in range(3):
             try:
                 with self.engine.begin() as conn:
-                    taken = self._taken(conn, list(queued))
+                    taken = self._taken(conn, list(queued)) if look else set()
                     conn.execute(insert(person_keys), [
                         {"person_id": e.person_id, "lookup": None if lookup in taken else lookup, "key": e.key,
                          "created_at": e.created_at} for lookup, e in queued.items()])
@@ -219,7 +223,7 @@ class PersonVault:
                                      [{"person_id": queued[lookup].person_id, "lookup": lookup} for lookup in taken])
                 return taken
             except IntegrityError:
-                continue  # a phone was taken between our look and our insert: look again
+                look = True  # a phone was taken between our look and our insert: look, then insert again
         raise VaultError("could not write person keys")
 
     @staticmethod
