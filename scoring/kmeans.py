@@ -182,8 +182,17 @@ def kmeans_1d(x, k):
     cluster_of_value = np.zeros(values.size, dtype=np.int64)
     cluster_of_value[starts[1:]] = 1
     cluster_of_value = np.cumsum(cluster_of_value)
-    # Cluster c holds the values from values[starts[c]] on: a binary search over the m - 1 cut points.
-    labels[present] = np.searchsorted(values[starts[1:]], x[present], side="right")
+    # Cluster c holds the values from values[starts[c]] on. With a few cut points, counting the
+    # cuts each value reaches is several times faster than a binary search (no masked gather).
+    cuts = values[starts[1:]]
+    if cuts.size <= 8:
+        reached = np.zeros(x.shape, dtype=np.int8)
+        for cut in cuts:
+            reached += x >= cut
+        labels = reached.astype(np.int64)
+        labels[~present] = -1
+    else:
+        labels[present] = np.searchsorted(cuts, x[present], side="right")
     weight = np.bincount(cluster_of_value, weights=counts, minlength=m)
     centers = np.bincount(cluster_of_value, weights=counts * values, minlength=m) / weight
     dev = values - centers[cluster_of_value]
