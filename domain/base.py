@@ -23,8 +23,10 @@ TAIZHANG_NAMESPACE = UUID("5a1c0d2e-7b1f-4c53-9e4a-7a1d2a3b4c5d")
 
 
 def aggregate_id(kind: str, code: str) -> UUID:
-    """Deterministic id of the aggregate of ``kind`` with business ``code``."""
-    return uuid5(TAIZHANG_NAMESPACE, f"{kind}:{code}")
+    """Deterministic id of the aggregate of ``kind`` with business ``code``.
+
+    Codes are compared without surrounding blanks, as the aggregates store them."""
+    return uuid5(TAIZHANG_NAMESPACE, f"{kind}:{code.strip()}")
 
 
 @dataclass(frozen=True)

@@ -65,7 +65,7 @@ class Complaint(LedgerAggregate):
         if vault is not None:  # sealed after validation; the phone identifies the person, else this complaint
             person = phone or f"complaint:{agg_code}"
             name, phone = (vault.seal(person, v) if v else v for v in (name, phone))
-        return cls._create_with(cls.Filed, agg_code, stamp, code=code, **checked,
+        return cls._create_with(cls.Filed, agg_code, stamp, code=agg_code, **checked,
                                 complainant_name=name, complainant_phone=phone)
 
     def resolve(self, *, substantiated: bool, resolution: str, stamp: Stamp) -> None:

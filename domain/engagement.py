@@ -58,6 +58,7 @@ class Engagement(LedgerAggregate):
             for key in ("code", "provider_uscc", "community_code", "mode", "services", "served_area"):
                 setattr(e, key, getattr(self, key))
             e.status = "requested"
+            e.last_decided_on = self.occurred_on  # decisions may not be dated before what they decide
             e.start = e.end = e.exit_date = None
             e.handover = {}
             e.overdue = False
@@ -73,6 +74,7 @@ class Engagement(LedgerAggregate):
         def apply(self, e: Engagement) -> None:
             e.status = "approved" if self.approved else "refused"
             e.override_reason = self.override_reason
+            e.last_decided_on = self.occurred_on
 
     class AgreementSigned(LedgerAggregate.Event):
         start: date
@@ -88,6 +90,7 @@ class Engagement(LedgerAggregate):
 
         def apply(self, e: Engagement) -> None:
             e.status, e.exit_date = "exit_noticed", self.exit_date
+            e.last_decided_on = max(e.last_decided_on, self.occurred_on)
 
     class ExitDecided(LedgerAggregate.Event):
         approved: bool
@@ -124,7 +127,7 @@ class Engagement(LedgerAggregate):
         if missing:
             raise ValidationError("services", "basic_services", f"the basic service {missing[0]} is mandatory")
         return cls._create_with(
-            cls.EntryRequested, check_code(code, "code"), stamp, code=code,
+            cls.EntryRequested, (code := check_code(code, "code")), stamp, code=code,
             provider_uscc=check_uscc(provider_uscc, "provider_uscc"),
             community_code=check_code(community_code, "community_code"),
             mode=check_choice(mode, "mode", Mode), services=sorted(set(services)),
@@ -133,10 +136,18 @@ class Engagement(LedgerAggregate):
             served_area=check_number(served_area, "served_area", strict=True),
         )
 
+    def _not_before_last_step(self, stamp: Stamp) -> None:
+        # A decision dated before the request (or a notice before the decision it follows)
+        # would let the blacklist be consulted as of a day chosen to get round it.
+        if stamp.occurred_on < self.last_decided_on:
+            raise ValidationError("occurred_on", "after_previous_step",
+                                  f"must not be before {self.last_decided_on.isoformat()}, the engagement's previous step")
+
     def decide_entry(self, *, approved: bool, reason: str, blacklist_position: int, blacklisted: bool,
                      stamp: Stamp, override_reason: str | None = None) -> None:
         if self.status != "requested":
             raise RuleViolation("engagement", "one_decision", f"the entry request was already decided ({self.status})")
+        self._not_before_last_step(stamp)
         check_count(blacklist_position, "blacklist_position")
         override = override_reason.strip() if override_reason else None
         if approved and blacklisted and not override:
@@ -170,6 +181,7 @@ class Engagement(LedgerAggregate):
     def decide_exit(self, *, approved: bool, reason: str, stamp: Stamp) -> None:
         if self.status != "exit_noticed":
             raise RuleViolation("engagement", "one_decision", "there is no undecided exit notice")
+        self._not_before_last_step(stamp)
         self._trigger(self.ExitDecided, stamp, approved=bool(approved), reason=check_text(reason, "reason"))
 
     def record_handover_item(self, *, item: str, accepted: bool, note: str, stamp: Stamp) -> None:

@@ -89,6 +89,10 @@ class PolicyRegistry(LedgerAggregate):
                       content=content, sha256=pack_digest(content))
 
     def in_force(self, pack_id: str, on: date) -> list | None:
-        """The adoption of ``pack_id`` in force on ``on`` (latest effective_from ≤ on)."""
-        candidates = [a for a in self.adoptions if a[0] == pack_id and a[2] <= on]
-        return max(candidates, key=lambda a: a[2]) if candidates else None
+        """The adoption of ``pack_id`` in force on ``on``: the latest effective_from ≤ on, and of
+        adoptions effective the same day the later one (as every read model decides too)."""
+        in_force = None
+        for adoption in self.adoptions:  # in adoption order
+            if adoption[0] == pack_id and adoption[2] <= on and (in_force is None or adoption[2] >= in_force[2]):
+                in_force = adoption
+        return in_force

@@ -173,7 +173,7 @@ class RatingCycle(CycleResults, LedgerAggregate):
         check_choice(standardisation, "standardisation", set(STANDARDISATIONS))
         check_method_parameters(method, dict(parameters or {}), standardisation)
         return cls._create_with(
-            cls.SchemeAdopted, check_code(code, "code"), stamp, code=code, departments=list(departments),
+            cls.SchemeAdopted, (code := check_code(code, "code")), stamp, code=code, departments=list(departments),
             weights=clean, standardisation=check_choice(standardisation, "standardisation", set(STANDARDISATIONS)),
             method=check_choice(method, "method", set(STAR_METHODS)), parameters=dict(parameters or {}),
             min_departments=min_departments, guardrail=guardrail, appeal=check_appeal(appeal),

@@ -99,7 +99,8 @@ class CreditState:
     def rules_on(self, day: str) -> dict:
         name = DEFAULT_RULES
         if self.adoptions:
-            for effective_from, rules, _ in sorted(self.adoptions):
+            # Stable sort on the date only: of adoptions effective the same day the later wins.
+            for effective_from, rules, _ in sorted(self.adoptions, key=lambda a: a[0]):
                 if effective_from <= day:
                     name = rules
         rules = self._rules.get(name)

@@ -38,6 +38,8 @@ def open_cycle(code: CodePath, body: CycleOpenIn, cmd: Annotated[CommandContext,
 def submit_score(code: CodePath, body: ScoreIn,
                  cmd: Annotated[CommandContext, command("submit_score")]) -> JSONResponse:
     score_department(cmd.user, body.department)
+    if body.subject_kind == "community":
+        cmd.scope_community(body.subject, "subject")  # a street scores its own communities only
     return cmd.run(lambda **kw: cmd.ledger.submit_score(code, **kw), body, kind=RatingCycle.KIND, code=code)
 
 

@@ -316,3 +316,12 @@ def test_overdue_is_marked_once_and_never_for_an_ended_or_unsigned_engagement(se
 def test_unknown_engagement_command_is_refused(served):
     with b.refused(served, ValidationError, "command", "known_command"):
         served.engagement_command("teleport", b.ENGAGEMENT, stamp=b.stamp())
+
+
+def test_entry_decision_dated_before_the_request_is_refused(ledger):
+    # Otherwise the blacklist could be consulted as of a day chosen to get round it.
+    b.provider(ledger)
+    b.community(ledger)
+    b.request_entry(ledger, on=date(2024, 4, 1))
+    with b.refused(ledger, ValidationError, "occurred_on", "after_previous_step"):
+        b.decide(ledger, on=date(2024, 3, 1))

@@ -120,3 +120,16 @@ def test_adopted_content_is_plain_json_so_the_ledger_and_a_replay_see_the_same()
     in_memory = b.in_memory(ledger, registry_id)
     assert in_memory.adoptions[0][3] == {"taper": [1.0, 0.8, 0.6]}
     assert b.state(in_memory) == b.state(b.reloaded(ledger, registry_id))
+
+
+def test_of_two_adoptions_effective_the_same_day_the_later_is_in_force(ledger):
+    from domain.policy import REGISTRY_CODE, PolicyRegistry
+
+    first = {"assessment_sheet": {"sections": {"a": 50, "b": 50}, "veto_items": []}}
+    second = {"assessment_sheet": {"sections": {"a": 60, "b": 40}, "veto_items": []}}
+    for version, content in (("1", first), ("1.1", second)):
+        ledger.adopt_policy(pack_id=ledger.pack_id, version=version, effective_from=date(2024, 1, 1),
+                            content=content, stamp=b.stamp())
+    assert ledger.sheet_in_force(date(2024, 6, 1)).sections == {"a": 60, "b": 40}
+    registry = b.get(ledger, PolicyRegistry, REGISTRY_CODE)
+    assert registry.in_force(ledger.pack_id, date(2024, 6, 1))[1] == "1.1"

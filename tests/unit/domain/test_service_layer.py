@@ -247,3 +247,14 @@ def test_a_large_flush_is_saved_in_chunks_that_never_split_a_command(ledger, mon
         engagement, community = b.aggregate_id("engagement", f"E-{n}"), b.aggregate_id("community", f"C-{n}")
         assert sum(engagement in ids and community in ids for ids in saves) == 1
     assert b.get(ledger, Community, "C-3").current_engagement == "E-3"
+
+
+def test_codes_are_found_without_their_surrounding_blanks(ledger):
+    b.provider(ledger)
+    b.community(ledger)
+    ledger.request_entry(code="E-9 ", provider_uscc=b.USCC, community_code=b.COMMUNITY, stamp=b.stamp(),
+                         **b.ENTRY_FIELDS)
+    assert b.get(ledger, Engagement, "E-9").code == "E-9"
+    with b.refused(ledger, RuleViolation, "code", "unique"):
+        ledger.request_entry(code="E-9", provider_uscc=b.USCC, community_code=b.COMMUNITY, stamp=b.stamp(),
+                             **b.ENTRY_FIELDS)
