@@ -25,6 +25,7 @@ from typing import Optional
 import typer
 from rich.console import Console
 
+from api.clock import ledger_today
 from api import wiring
 from api.wiring import wire  # noqa: F401  (the demo and tests wire through here)
 
@@ -44,7 +45,7 @@ def _url(database_url: Optional[str]) -> str:
 
 def _day(text: Optional[str], field: str = "--on") -> date:
     try:
-        return date.fromisoformat(text) if text else date.today()
+        return date.fromisoformat(text) if text else ledger_today()
     except ValueError:
         console.print(f"[red]{field}: 日期格式应为 YYYY-MM-DD[/red]")
         raise typer.Exit(2) from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
+from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -24,7 +25,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     # INSECURE, for the demo and local use only: trust an `X-Taizhang-User: user;role;org`
-    # header (and the web login's matching cookie) without any credential.
+    # header (and the web login's matching cookie) without any credential. Configuring a
+    # tokens file (a real deployment) turns it off, whatever this says.
     dev_auth: bool = True
     # Bearer tokens: a TOML or JSON file of users with the SHA-256 of their token
     # (see api/auth/users.py; `taizhang token` prints an entry).
@@ -32,3 +34,9 @@ class Settings(BaseSettings):
     # Where the API's lists come from: "memory" (follow the log in-process, always
     # current) or "read_models" (the projections' tables, kept by `taizhang project --follow`).
     catalogue: Literal["memory", "read_models"] = "memory"
+
+    @model_validator(mode="after")
+    def _no_dev_auth_with_tokens(self) -> Settings:
+        if self.auth_tokens_file is not None:
+            self.dev_auth = False
+        return self

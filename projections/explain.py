@@ -8,13 +8,14 @@ Reads the ``ratings``, ``credit`` and (when present) ``registry`` read models.
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 
 from projections.blacklist import blacklist_history
+from projections.service import LEDGER_TZ
 from projections.credit import credit_on, credit_timeline
 
 DEPARTMENTS_ZH = {"housing_bureau": "区住房建设委", "civil_affairs": "区民政局", "fire_rescue": "消防救援支队",
@@ -79,7 +80,7 @@ def entry_decisions(conn: Connection, uscc: str) -> list[dict]:
 def explain_provider(conn: Connection, uscc: str, cycle: str | None = None, on: str | None = None) -> dict:
     """Everything behind a provider's stars, credit and blacklist status (``on``: YYYY-MM-DD for credit)."""
     timeline = credit_timeline(conn, uscc) if _has(conn, "credit_timeline") else []
-    day = on or date.today().isoformat()
+    day = on or datetime.now(LEDGER_TZ).date().isoformat()
     return {
         "uscc": uscc, "name": provider_name(conn, uscc),
         "ratings": rating_explanations(conn, uscc, cycle),

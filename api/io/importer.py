@@ -22,6 +22,7 @@ from typing import Callable
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
+from api.clock import ledger_today
 from domain.base import Stamp, aggregate_id
 from domain.community import Community
 from domain.errors import DomainError, ValidationError
@@ -88,7 +89,7 @@ class Importer:
     def __init__(self, ledger: Ledger, kind: str, actor: Actor, *, on: date | None = None,
                  enforce_scope: bool = True) -> None:
         self.ledger, self.kind, self.actor = ledger, kind_of(kind), actor
-        self.on = on or date.today()
+        self.on = on or ledger_today()
         self.scoped = enforce_scope and actor.role in SCOPED_ROLES
         self._streets: dict[str, str | None] = {}
 

@@ -63,11 +63,7 @@ def require_role(user: User, roles: frozenset[str], what: str) -> None:
                         + ", ".join(sorted(roles)))
 
 
-def ledger_today() -> date:
-    """Today in the ledger's legal time zone (Asia/Shanghai)."""
-    from projections.service import LEDGER_TZ
-
-    return datetime.now(LEDGER_TZ).date()
+from api.clock import ledger_today  # noqa: E402  (re-exported: pages import it from here)
 
 
 def parse_day(value: str | None, field: str = "on") -> date:

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 
+from api.clock import ledger_today
 from domain.errors import ValidationError
 from domain.packs import validate_pack
 from domain.packs.loader import with_inline_rules
@@ -48,7 +49,7 @@ def get_policy(_: Reader, ledger: LedgerDep, response: Response) -> PolicyOut:
     if not ledger.exists(PolicyRegistry, REGISTRY_CODE):
         return PolicyOut(adoptions=[], in_force=None, version=0)
     registry = load(ledger, PolicyRegistry, REGISTRY_CODE, "pack_id")
-    in_force = registry.in_force(ledger.pack_id, date.today())
+    in_force = registry.in_force(ledger.pack_id, ledger_today())
     response.headers["ETag"] = f'"{registry.version}"'
     return PolicyOut(adoptions=[_adoption(a) for a in registry.adoptions],
                      in_force=_adoption(in_force) if in_force else None, version=registry.version)

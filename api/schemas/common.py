@@ -12,9 +12,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Callable
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
 
+from api.clock import ledger_today
 from domain.errors import DomainError
 from domain.values import check_code, check_month, check_quarter, check_uscc
 
@@ -68,9 +69,18 @@ class CommandIn(BaseModel):
     """Every command body: the business date (default today) and an optional source."""
 
     model_config = ConfigDict(extra="forbid", use_enum_values=True)
-    occurred_on: date = Field(default_factory=date.today,
-                              description="business date (inspection day, payment date…); default today")
+    occurred_on: date = Field(default_factory=ledger_today,
+                              description="business date (inspection day, payment date…); default today "
+                                          "(Asia/Shanghai); never after today")
     source: SourceIn | None = None
+
+    @field_validator("occurred_on")
+    @classmethod
+    def _not_in_the_future(cls, day: date) -> date:
+        # A future business date could, for one, mark an engagement overdue before its deadline.
+        if day > ledger_today():
+            raise ValueError("must not be after today (Asia/Shanghai)")
+        return day
 
     def command_fields(self) -> dict[str, Any]:
         """The command's own arguments (everything but the stamp)."""

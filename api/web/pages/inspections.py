@@ -12,6 +12,7 @@ from uuid import uuid4
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
+from api.clock import ledger_today
 from domain.base import Stamp
 from domain.community import Community
 from domain.errors import DomainError, ValidationError
@@ -41,7 +42,7 @@ def _render(request: Request, user: Any, catalogue: Any, values: dict, errors: d
 @router.get("/inspections/new")
 def inspection_form(request: Request, user: PageReader, catalogue: CatalogueDep) -> Any:
     authorize(user, "record_inspection")
-    today = date.today()
+    today = ledger_today()
     values = {"community": request.query_params.get("community", ""), "month": today.strftime("%Y-%m"),
               "occurred_on": today.isoformat(), "document": "", "form_key": uuid4().hex,
               **{f"item_{i}": "pass" for i in ITEMS}}
