@@ -317,8 +317,12 @@ def register(app: typer.Typer) -> None:
         table = Table(title="物业费减免申请")
         for col in ("小区", "住户", "类别", "月数", "申请日", "状态", "决定日", "理由"):
             table.add_column(col)
+        from projections.audit.service import AuditService
+
+        vault = AuditService.from_settings(_settings().model_copy(
+            update={"database_url": _url(database_url)})).vault  # households are sealed personal data
         for r in _query(database_url, pack_id).fee_relief():
-            table.add_row(r["community_code"], r["household"], r["kind"], str(r["months"]), r["applied_on"],
+            table.add_row(r["community_code"], vault.display(r["household"]), r["kind"], str(r["months"]), r["applied_on"],
                           r["status"], r["decided_on"] or "", r["reason"] or "")
         console.print(table)
 

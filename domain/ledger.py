@@ -55,7 +55,7 @@ class Ledger(PublicationCommands, LedgerCore):
                  blacklist: BlacklistView | None = None, pack_id: str = DEFAULT_PACK,
                  ratings: RatingCalculator | None = None, vault: PersonalDataVault | None = None) -> None:
         super().__init__(database_url, env)
-        self.vault = vault  # seals complainants' names and phones when set
+        self.vault = vault  # seals personal data (complainants, fee-relief households) when set
         self.before_save.append(self._write_person_keys)
         self.blacklist = blacklist
         self.ratings = ratings
@@ -146,6 +146,10 @@ class Ledger(PublicationCommands, LedgerCore):
                                           expected_version=expected_version, **kwargs)
         if method == "correct_record":
             kwargs["sheet"] = self.sheet_in_force(stamp.occurred_on)
+        if method == "apply_fee_relief" and self.vault is not None and kwargs.get("household"):
+            # 低保/特困 households are personal data: sealed like complainants, forgettable per household.
+            household = str(kwargs["household"]).strip()
+            kwargs["household"] = self.vault.seal(f"household:{code.strip()}:{household}", household)
         return self._update(method, Community, code, method, stamp, idempotency_key,
                             expected_version, "community_code", **kwargs)
 
