@@ -114,10 +114,14 @@ class Importer:
                     raise _Discard
         except _Discard:
             pass
-        except IntegrityError:
+        except Exception as error:
+            # A large import is saved in several transactions (at most 2,000 events each): a
+            # failure after the first leaves the earlier ones written. Say so, and how to finish.
+            if not isinstance(error, IntegrityError) and self.ledger.max_position() == before:
+                raise
             report.errors.append(RowError(table.sheet, 0, None, None, None, "conflict",
-                                          "导入时有人同时修改了相同的记录，部分数据可能已写入；请用同一文件重新导入补全"
-                                          "（已写入的行不会重复写入）。"))
+                                          "保存时出错（" + type(error).__name__ + "），部分数据可能已写入；"
+                                          "请用同一文件重新导入补全（已写入的行不会重复写入）。"))
         after = self.ledger.max_position()
         if after > before and not dry_run:
             report.written, report.first_position, report.last_position = True, before + 1, after

@@ -59,7 +59,7 @@ def run_for_app(request: Request, **kwargs: Any) -> Any:
 
 
 @router.post("/{kind}", status_code=201, responses=RESPONSES,
-             summary="Import a spreadsheet: every row or none (导入 Excel/CSV)")
+             summary="Import a spreadsheet: nothing is written unless every row passes (导入 Excel/CSV)")
 def import_sheet(
     request: Request,
     user: CurrentUser,
