@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Boolean, Column, Float, Integer, MetaData, String, Table, Text, select
+from sqlalchemy import BigInteger, Boolean, Column, Float, Integer, MetaData, String, Table, Text, select
 from sqlalchemy.engine import Connection
 
 from projections.base import Projection, on
@@ -67,6 +67,7 @@ packs_table = Table(
     Column("adoption", String(100), primary_key=True),
     Column("effective_from", String(10), nullable=False),
     Column("rules", Text, nullable=False),  # a rules file name, or the rules themselves as canonical JSON
+    Column("position", BigInteger, nullable=False),  # of the adoption: same-day adoptions, the later wins
 )
 
 _ITEM_COLUMNS = [c.name for c in items_table.columns]
@@ -82,7 +83,7 @@ def provider_rows(state: CreditState, uscc: str) -> tuple[list[dict], list[dict]
 
 class CreditProjection(Projection):
     name = "credit"
-    version = 2  # credit rules may travel inline in the adopted pack
+    version = 3  # 2: credit rules may travel inline in the adopted pack; 3: adoptions ordered by position
     metadata = metadata
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -100,7 +101,7 @@ class CreditProjection(Projection):
             item = dict(row._mapping)
             item["events"] = json.loads(item["events"])
             self.state.put(item)
-        for row in conn.execute(select(packs_table)):
+        for row in conn.execute(select(packs_table).order_by(packs_table.c.position)):
             self.state.adoptions.append((row.effective_from, row.rules, row.adoption))
         self.state.clean()
 
@@ -109,7 +110,7 @@ class CreditProjection(Projection):
         before = len(self.state.adoptions)
         self.state.apply(e)
         if len(self.state.adoptions) > before:
-            self.out.upsert(packs_table, (self.state.adoptions[-1][2], *self.state.adoptions[-1][:2]))
+            self.out.upsert(packs_table, (self.state.adoptions[-1][2], *self.state.adoptions[-1][:2], e.position))
 
     def _delete(self, table: Table, column: str, value: str) -> None:
         ph = "?" if self.dialect == "sqlite" else "%s"
@@ -147,7 +148,7 @@ def _state_for(conn: Connection, uscc: str) -> CreditState:
         item = dict(row._mapping)
         item["events"] = json.loads(item["events"])
         state.put(item)
-    for row in conn.execute(select(packs_table)):
+    for row in conn.execute(select(packs_table).order_by(packs_table.c.position)):
         state.adoptions.append((row.effective_from, row.rules, row.adoption))
     return state
 

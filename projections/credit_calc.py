@@ -18,6 +18,8 @@ Dates are ``YYYY-MM-DD`` strings; an ``until`` is the first day no longer covere
 
 from __future__ import annotations
 
+import json
+
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Callable
@@ -184,7 +186,9 @@ def blacklist_entries(items: list[dict], rules_on: RulesOn, extra_days: list[str
         if until > item["occurred_on"]:
             entries.append({"reason": "dishonesty", "since": item["occurred_on"], "until": until,
                             "detail": item.get("note", ""), "events": events})
-    return sorted(entries, key=lambda x: (x["since"], x["reason"], x["detail"]))
+    # A total order: two same-day entries with one reason must not swap places after a restart.
+    return sorted(entries, key=lambda x: (x["since"], x["reason"], x["detail"], x["until"] or "",
+                                          json.dumps(x["events"], sort_keys=True, default=str)))
 
 
 def listed_on(entries: list[dict], day: str) -> list[dict]:

@@ -14,6 +14,7 @@ from datetime import date
 from domain.engagement import ExitRules
 from domain.errors import ValidationError
 from domain.packs import load_pack
+from domain.packs.loader import with_inline_rules
 from domain.sheet import DEFAULT_SHEET
 
 PACK_VERSION = "2023.1-demo"
@@ -38,4 +39,4 @@ def demo_pack(pack_id: str) -> tuple[str, date | None, dict]:
         pack = load_pack(pack_id)
     except ValidationError:
         return PACK_VERSION, None, default_pack_content()
-    return pack.version, pack.effective_from, pack.content
+    return pack.version, pack.effective_from, with_inline_rules(pack.content)  # recorded as adopt_pack records it

@@ -49,3 +49,15 @@ def test_the_default_demo_district_is_written_to_sqlite(sqlite_url):
     assert len(summary.overdue) == 1 and summary.exits
     counts = count_events_by_topic(ledger)
     assert counts["domain.community:Community.InspectionRecorded"] >= 394 * 36 - 10
+
+
+def test_the_demo_adoption_carries_its_credit_rules_so_credit_never_reads_a_rules_file(tmp_path):
+    from domain.demo import generate
+    from domain.ledger import Ledger
+    from domain.policy import REGISTRY_CODE, PolicyRegistry
+    from tests.unit.domain import builders as b
+
+    ledger = Ledger(f"sqlite:///{tmp_path / 'demo.db'}")
+    generate(ledger, communities=8, years=1)
+    registry = b.get(ledger, PolicyRegistry, REGISTRY_CODE)
+    assert all(isinstance(adoption[3]["credit_rules"], dict) for adoption in registry.adoptions)
