@@ -177,6 +177,9 @@ class PersonVault:
         with self._lock:
             if (queued := self._queue.get(lookup)) is not None:  # another thread queued it meanwhile
                 return queued
+            # ... or queued it and flushed it since our read: it is in the cache now, not in the row.
+            if (hit := self._cache.get(lookup)) is not None and hit[1] >= time.monotonic():
+                return hit[0]
             if row is not None and row.key is not None:
                 entry = _Key(row.person_id, AESGCM(bytes(row.key)), bytes(row.key), "")
                 self._remember(lookup, entry)
