@@ -168,6 +168,10 @@ RULES_ZH: dict[str, str] = {
     "checkpoint_exists": "没有这个签名检查点（尚未签署时运行 taizhang audit checkpoint）。",
     "minimum": "数值过小。",
     "format": "格式应为 xlsx 或 csv。",
+    "blacklisted": "该企业在黑名单上；同意进驻须填写特别批准理由。",
+    "one_decision": "该事项已作出决定，或已无待审批事项，请刷新页面。",
+    "after_previous_step": "决定日期不能早于该服务关系的上一步骤。",
+    "max_length": "内容过长（最多 200 字）。",
 }
 
 
