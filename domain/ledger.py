@@ -22,7 +22,7 @@ from domain.policy import REGISTRY_CODE, PolicyRegistry
 from domain.provider import Provider
 from domain.publishing import PublicationCommands
 from domain.rating_cycle import RatingCycle
-from domain.sheet import DEFAULT_SHEET, AssessmentSheet
+from domain.sheet import AssessmentSheet, sheet_of
 from domain.values import check_uscc
 
 DEFAULT_PACK = "jinnan"
@@ -95,11 +95,7 @@ class Ledger(PublicationCommands, LedgerCore):
         return adoption[3] if adoption else {}
 
     def sheet_in_force(self, on: date) -> AssessmentSheet:
-        content = self._pack_content(on).get("assessment_sheet")
-        if not content:
-            return DEFAULT_SHEET
-        return AssessmentSheet(sections=dict(content["sections"]), veto_items=tuple(content["veto_items"]),
-                               grades=tuple((g[0], g[1]) for g in content.get("grades", DEFAULT_SHEET.grades)))
+        return sheet_of(self._pack_content(on))
 
     def exit_rules_in_force(self, on: date) -> ExitRules:
         return ExitRules(**self._pack_content(on).get("exit", {}))

@@ -49,6 +49,18 @@ class AssessmentSheet:
         return "fail"
 
 
+def sheet_of(pack: dict) -> AssessmentSheet:
+    """The assessment sheet a policy pack's content carries (``assessment_sheet``), else the default.
+
+    The one reading of a pack's sheet: the Ledger validates with it and the read models
+    (assessments, subsidies) regrade with it, so all three always agree."""
+    content = pack.get("assessment_sheet") if pack else None
+    if not content:
+        return DEFAULT_SHEET
+    return AssessmentSheet(sections=dict(content["sections"]), veto_items=tuple(content["veto_items"]),
+                           grades=tuple((g[0], g[1]) for g in content.get("grades", DEFAULT_SHEET.grades)))
+
+
 DEFAULT_SHEET = AssessmentSheet(
     sections={
         "overall_management": 15,  # 综合管理

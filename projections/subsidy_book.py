@@ -18,7 +18,7 @@ from typing import Any, Iterator
 
 from domain.errors import ValidationError
 from domain.packs import validate_subsidy
-from domain.sheet import DEFAULT_SHEET, AssessmentSheet
+from domain.sheet import sheet_of
 from projections.subsidy_award import AwardInput, CoFundingRules, city_award
 from projections.subsidy_periods import Period, parse_period, period_of
 from projections.subsidy_text import reason
@@ -105,20 +105,13 @@ def _best(records: list[dict], label_key: str, period: Period) -> dict | None:
     return max(found, key=lambda pr: (pr[0].end, -(pr[0].end - pr[0].start).days, int(pr[1]["_v"])))[1]
 
 
-def _sheet(content: dict) -> AssessmentSheet:
-    s = content.get("assessment_sheet")
-    if not s:
-        return DEFAULT_SHEET
-    return AssessmentSheet(dict(s["sections"]), tuple(s["veto_items"]), tuple((g[0], g[1]) for g in s["grades"]))
-
-
 def _assessment(record: dict | None, content: dict) -> Assessment | None:
     if record is None:
         return None
     vetoes = tuple(record.get("vetoes") or ())
     total = float(sum(record["points"].values())) if record.get("regrade") and record.get("points") else \
         float(record["total"])
-    grade = _sheet(content).grade(total, bool(vetoes)) if record.get("regrade") else record["grade"]
+    grade = sheet_of(content).grade(total, bool(vetoes)) if record.get("regrade") else record["grade"]
     return Assessment(grade, round(total, 2), vetoes)
 
 

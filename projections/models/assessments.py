@@ -13,7 +13,7 @@ from json import dumps
 from sqlalchemy import Boolean, Column, Float, Integer, MetaData, String, Table, Text
 
 from domain.community import Community
-from domain.sheet import DEFAULT_SHEET, AssessmentSheet
+from domain.sheet import AssessmentSheet, sheet_of
 from projections.base import on
 from projections.models._records import CommunityRecords, topic
 from projections.models._support import PackAware, packs_table
@@ -106,11 +106,7 @@ class AssessmentsProjection(CommunityRecords, PackAware):
     }
 
     def sheet_on(self, day: str) -> AssessmentSheet:
-        content = self.pack_on(day).get("assessment_sheet")
-        if not content:
-            return DEFAULT_SHEET
-        return AssessmentSheet(sections=dict(content["sections"]), veto_items=tuple(content["veto_items"]),
-                               grades=tuple((g[0], g[1]) for g in content.get("grades", DEFAULT_SHEET.grades)))
+        return sheet_of(self.pack_on(day))
 
     @on(Community.InspectionRecorded)
     def _inspection(self, e: Record) -> None:
