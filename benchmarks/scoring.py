@@ -7,7 +7,9 @@ satisfaction rates.
 
 The plain-Python pipeline uses lists only, with the same algorithms: the
 same weighted re-normalisation, and an exact k-means DP with the same
-divide-and-conquer optimisation (O(k n log n)), so the ratio measures numpy
+divide-and-conquer optimisation (O(k n log n)), in which the longest prefix
+of each DP row is solved first so that its split bounds all the others (as
+``scoring._monotone_dp`` does), so the ratio measures numpy
 against the interpreter, not a better algorithm against a worse one. When
 ``--python-providers`` is set below N (default: N, no scaling), each Python step is timed at that size
 and scaled to N: linear steps linearly, sorting and k-means by n log n. The
@@ -115,7 +117,14 @@ def py_kmeans_cuts(values, k):
     for c in range(1, k - 1):
         row = [inf] * n
         arg = [0] * n
-        stack = [(c, n - 1, c, n - 1)]
+        # The last row first, by a full scan: its split bounds every other row's from above.
+        best, best_j = inf, c
+        for j in range(c, n):
+            v = prev[j - 1] + cost(j, n - 1)
+            if v < best:
+                best, best_j = v, j
+        row[n - 1], arg[n - 1] = best, best_j
+        stack = [(c, n - 2, c, best_j)] if c <= n - 2 else []
         while stack:
             lo, hi, jlo, jhi = stack.pop()
             mid = (lo + hi) // 2
