@@ -30,14 +30,18 @@ import numpy as np
 
 __all__ = ["Level", "fill_row", "schedule"]
 
+# Runs per column above which a level is "deep": see _search_owned.
+_MANY = 1 / 16
+
 
 class Level:
     """One level of the recursion: its rows (ascending) and what is static about them."""
 
-    __slots__ = ("mid", "lo_i", "hi_i", "s1", "w", "s2")
+    __slots__ = ("mid", "left", "right", "s1", "w", "s2")
 
     def __init__(self, mid, lo_i, hi_i, s1, w, s2):
-        self.mid, self.lo_i, self.hi_i = mid, lo_i, hi_i
+        # Where fill_row keeps the argmins of the rows just left and right of each segment.
+        self.mid, self.left, self.right = mid, lo_i, hi_i + 2
         # Prefix sums at mid + 1: the cluster x[j..mid] uses s[mid + 1] - s[j].
         self.s1, self.w, self.s2 = s1[mid + 1], w[mid + 1], s2[mid + 1]
 
@@ -100,58 +104,98 @@ def fill_row(prev, s1, s2, w, levels):
     np.subtract(prev[:-1], s2[1:n], out=a[1:n])
     a[n] = np.inf
     cost = np.empty(n)
-    arg = np.zeros(n, dtype=np.int64)
     # bound[i + 1] = argmin of row i; bound[0] = 0 stands for "no row to the left".
     bound = np.zeros(n + 1, dtype=np.int64)
     with np.errstate(invalid="ignore", divide="ignore"):
         d = s1[n] - s1[:n]
         last = a[:n] - d * d / (w[n] - w[:n])
         at = int(np.argmin(last))
-        cost[n - 1], arg[n - 1] = last[at] + s2[n], at
+        cost[n - 1] = last[at] + s2[n]
         bound[n] = at
         for level in levels:
-            _solve_level(level, a, s1, w, bound, cost, arg)
-    return cost, arg
+            _solve_level(level, a, s1, w, bound, cost)
+    return cost, bound[1:]
 
 
-def _solve_level(level, a, s1, w, bound, cost, arg):
+def _solve_level(level, a, s1, w, bound, cost):
     mid = level.mid
-    lo_j = bound[level.lo_i]
-    hi_j = bound[level.hi_i + 2]
-    top = np.minimum(hi_j, mid)
+    lo_j = bound[level.left]
+    top = np.minimum(bound[level.right], mid)
     # Each segment's first column, on its own: it may be shared with the segment before.
     best_v = _split_values(a, s1, w, lo_j, level.s1, level.w)
     best = lo_j.copy()
-    span0 = int(lo_j[0]) + 1
-    span1 = int(top[-1]) + 1
-    if span1 > span0:
-        # The other columns (lo_j, top] of every segment, in one contiguous span.
-        starts = lo_j + (1 - span0)
-        ends = top + (1 - span0)
-        run = np.empty(starts.size, dtype=np.int64)
-        np.subtract(starts[1:], starts[:-1], out=run[:-1])
-        run[-1] = span1 - span0 - starts[-1]
-        sl = slice(span0, span1)
-        d = np.repeat(level.s1, run)
-        d -= s1[sl]
-        d *= d
-        denom = np.repeat(level.w, run)
-        denom -= w[sl]
-        d /= denom
-        v = np.empty(span1 - span0 + 1)
-        np.subtract(a[sl], d, out=v[:-1])
-        v[-1] = np.inf
-        bounds = np.empty(2 * starts.size, dtype=np.int64)
-        bounds[0::2], bounds[1::2] = starts, ends
-        seg_min = np.minimum.reduceat(v, bounds)[0::2]
-        owned = np.flatnonzero(ends > starts)
-        better = owned[seg_min[owned] < best_v[owned]]
-        if better.size:
-            # Leftmost column reaching its segment's minimum: the first hit at or after its start.
-            hits = np.flatnonzero(v[:-1] == np.repeat(seg_min, run))
-            first = hits[np.searchsorted(hits, starts[better])]
-            best_v[better] = seg_min[better]
-            best[better] = first + span0
+    # The other columns (lo_j, top] of the segments that have any. Deep in the
+    # recursion most have none, so the per-segment work below is done for these only.
+    owned = np.flatnonzero(top > lo_j)
+    if owned.size:
+        _search_owned(level, owned, lo_j, top, a, s1, w, best_v, best)
     cost[mid] = best_v + level.s2
-    arg[mid] = best
     bound[mid + 1] = best
+
+
+def _search_owned(level, owned, lo_j, top, a, s1, w, best_v, best):
+    """Best column in (lo_j, top] of each owned segment; updates best_v and best where it wins."""
+    g = owned.size
+    span0 = int(lo_j[owned[0]]) + 1
+    span1 = int(top[owned[-1]]) + 1
+    starts = lo_j[owned] + (1 - span0)
+    ends = top[owned] + (1 - span0)
+    # The span in runs: each segment's range, then the gap before the next one.
+    lengths = np.empty(2 * g, dtype=np.int64)
+    lengths[0::2] = ends - starts
+    np.subtract(starts[1:], ends[:-1], out=lengths[1:-1:2])
+    lengths[-1] = 0
+    many = g >= _MANY * (span1 - span0)
+    if many:
+        # Many short runs (the deep levels): one repeat for the segment numbers, then gathers.
+        seg = np.repeat(_interleave(np.arange(g), g), lengths)
+
+        def spread(values, filler):
+            return np.append(values, filler)[seg]
+    else:
+        # Few long runs (the upper levels): repeat is close to a memset.
+        def spread(values, filler):
+            return np.repeat(_interleave(values, filler), lengths)
+
+    # Gap columns get S1 = 0 and W = inf: their values stay finite and are never read back.
+    d = spread(level.s1[owned], 0.0)
+    d -= s1[span0:span1]
+    d *= d
+    denom = spread(level.w[owned], np.inf)
+    denom -= w[span0:span1]
+    d /= denom
+    v = np.subtract(a[span0:span1], d, out=d)
+    if not many:
+        # Few long ranges: reduceat costs per range, little per column.
+        bounds = np.empty(2 * g, dtype=np.int64)
+        bounds[0::2], bounds[1::2] = starts, ends
+        seg_min = np.minimum.reduceat(np.append(v, np.inf), bounds)[0::2]
+        better = np.flatnonzero(seg_min < best_v[owned])
+        if not better.size:
+            return
+        hits = np.flatnonzero(v == spread(seg_min, np.nan))
+        first = hits[np.searchsorted(hits, starts[better])]
+    else:
+        # Many short ranges: ufunc.at costs per column, little per range.
+        seg_min = np.full(g + 1, np.inf)
+        np.minimum.at(seg_min, seg, v)
+        better = np.flatnonzero(seg_min[:g] < best_v[owned])
+        if not better.size:
+            return
+        hits = np.flatnonzero(v == seg_min[seg])
+        hit_seg = seg[hits]
+        leading = np.ones(hits.size, dtype=bool)
+        np.not_equal(hit_seg[1:], hit_seg[:-1], out=leading[1:])
+        at = np.empty(g + 1, dtype=np.int64)
+        at[hit_seg[leading]] = hits[leading]
+        first = at[better]
+    # first: the leftmost column reaching its segment's minimum.
+    target = owned[better]
+    best_v[target] = seg_min[better]
+    best[target] = first + span0
+
+
+def _interleave(values, filler):
+    out = np.full(2 * values.size, filler, dtype=values.dtype)
+    out[0::2] = values
+    return out

@@ -98,47 +98,66 @@ def composite_scores(scores, weights, min_departments=4):
     # product across threads by the size of the call, so a row's last digit
     # could depend on which other rows were rated with it. An auditor's replay
     # must give the same composite for a provider whatever else is in the batch.
+    if d <= 8 and np.all(w > 0):
+        return _composite_by_pattern(x, w, int(min_departments))
     num = np.zeros(n)
-    if d <= 8:
-        # The weight total and the rated flag depend only on which departments
-        # are present: one lookup in a table of the 2**d patterns, each summed in
-        # the same column order (adding 0.0 for an absent column changes nothing).
-        pattern = np.zeros(n, dtype=np.uint8)
-        bit = np.empty(n, dtype=np.uint8)
-        for j in range(d):
-            col = x[:, j]
-            present = col == col
-            term = np.where(present, col, 0.0)
-            term *= w[j]
-            num += term
-            np.left_shift(present.view(np.uint8), j, out=bit)
-            pattern |= bit
-        totals = np.zeros(1 << d)
-        counts = np.zeros(1 << d, dtype=np.int64)
-        for code in range(1 << d):
-            for j in range(d):
-                if code >> j & 1:
-                    totals[code] += w[j]
-                    counts[code] += 1
-        total = totals.take(pattern)
-        rated = ((counts >= int(min_departments)) & (totals > 0)).take(pattern)
-    else:
-        present = ~np.isnan(x)
-        filled = np.where(present, x, 0.0)
-        total = np.zeros(n)
-        count = np.zeros(n)
-        for j in range(d):
-            total += present[:, j] * w[j]
-            count += present[:, j]
-            num += filled[:, j] * w[j]
-        rated = (count >= int(min_departments)) & (total > 0)
+    present = ~np.isnan(x)
+    filled = np.where(present, x, 0.0)
+    total = np.zeros(n)
+    count = np.zeros(n)
+    for j in range(d):
+        total += present[:, j] * w[j]
+        count += present[:, j]
+        num += filled[:, j] * w[j]
+    rated = (count >= int(min_departments)) & (total > 0)
     out = np.full(n, np.nan)
     np.divide(num, total, out=out, where=rated)
-    # Checking the n results instead of the n x d inputs: an infinite score
-    # shows up as a non-finite composite on its (rated) row.
     if not np.isfinite(out[rated]).all():
         raise ValueError("scores must be finite or NaN")
     return out
+
+
+def _composite_by_pattern(x, w, min_departments):
+    """Composite of an (n, d <= 8) matrix with positive weights.
+
+    The weight total and the rated flag depend only on which departments are
+    present: one lookup in a table of the 2**d presence patterns, each summed
+    in the same column order as the scores (adding 0.0 for an absent column
+    changes nothing), with NaN as the total of a pattern that is not rated.
+    Every column is read once (strided) into a contiguous buffer; the masked
+    selects of a plain ``np.where`` cost several times more than the rest.
+    """
+    n, d = x.shape
+    num = np.zeros(n)
+    term = np.empty(n)
+    pattern = np.zeros(n, dtype=np.uint8)
+    bit = np.empty(n, dtype=np.uint8)
+    # Weights are all > 0 here, so a product is NaN exactly where the score is.
+    for j in range(d):
+        np.multiply(x[:, j], w[j], out=term)
+        present = term == term
+        np.multiply(present.view(np.uint8), np.uint8(1 << j), out=bit)
+        pattern += bit
+        # fmax(t, 0) turns NaN into 0 and keeps every t >= 0; negative scores need fmin too.
+        if (term < 0).any():
+            np.add(np.fmax(term, 0.0), np.fmin(term, 0.0), out=term)
+        else:
+            np.fmax(term, 0.0, out=term)
+        num += term
+    totals = np.zeros(1 << d)
+    counts = np.zeros(1 << d, dtype=np.int64)
+    for code in range(1 << d):
+        for j in range(d):
+            if code >> j & 1:
+                totals[code] += w[j]
+                counts[code] += 1
+    totals[(counts < min_departments) | ~(totals > 0)] = np.nan
+    total = totals.take(pattern)
+    # NaN scores were zeroed, so a non-finite sum means an infinite score: an error on a rated row.
+    infinite = ~np.isfinite(num)
+    if infinite.any() and not np.isnan(total[infinite]).all():
+        raise ValueError("scores must be finite or NaN")
+    return num / total
 
 
 def area_weighted_scores(community_scores, areas, provider_index, n_providers=None):
