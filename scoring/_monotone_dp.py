@@ -18,10 +18,14 @@ providers):
   bounds every other row from above; without it, the rightmost segment of
   every level searches about n/2 columns for nothing.
 - The recursion tree depends on ``n`` only, so it is built once
-  (:func:`schedule`) and shared by all rows. Each level then costs a handful
-  of passes over one contiguous span of columns: the brackets of a level's
-  segments overlap only at their ends, so every column belongs to at most one
-  segment, apart from each segment's first column, which is evaluated apart.
+  (:func:`schedule`) and shared by all rows. It is a complete binary tree
+  over ``2**m - 1`` rows (the rows past the last value repeat the last row),
+  so the rows of each level, and the rows bounding them, are evenly spaced:
+  reading and writing them are strided slices, not gathers and scatters.
+- Each level costs a handful of passes over one contiguous span of columns:
+  the brackets of a level's segments overlap only at their ends, so every
+  column belongs to at most one segment, apart from each segment's first
+  column, which is evaluated apart.
 """
 
 from __future__ import annotations
@@ -35,38 +39,30 @@ _MANY = 1 / 16
 
 
 class Level:
-    """One level of the recursion: its rows (ascending) and what is static about them."""
+    """One level of the recursion: its evenly spaced rows and what is static about them."""
 
-    __slots__ = ("mid", "left", "right", "s1", "w", "s2")
+    __slots__ = ("mid", "rows", "found", "left", "right", "s1", "w", "s2")
 
-    def __init__(self, mid, lo_i, hi_i, s1, w, s2):
-        # Where fill_row keeps the argmins of the rows just left and right of each segment.
-        self.mid, self.left, self.right = mid, lo_i, hi_i + 2
-        # Prefix sums at mid + 1: the cluster x[j..mid] uses s[mid + 1] - s[j].
-        self.s1, self.w, self.s2 = s1[mid + 1], w[mid + 1], s2[mid + 1]
+    def __init__(self, h, size, s1, w, s2, n):
+        # Rows h-1, 3h-1, 5h-1, ...; the rows bounding them are h to their left and right.
+        self.mid = np.arange(h - 1, size, 2 * h)
+        self.rows = slice(h - 1, size, 2 * h)
+        # In fill_row's bound array (argmin of row i at i + 1): the rows themselves,
+        # and the rows mid - h and mid + h that bound them.
+        self.found = slice(h, size + 1, 2 * h)
+        self.left = slice(0, size + 2 - 2 * h, 2 * h)
+        self.right = slice(2 * h, size + 2, 2 * h)
+        # Prefix sums at mid + 1 (the cluster x[j..mid] uses s[mid + 1] - s[j]),
+        # with rows past the last value taken as the last row.
+        end = np.minimum(self.mid + 1, n)
+        self.s1, self.w, self.s2 = s1[end], w[end], s2[end]
 
 
 def schedule(n, s1, w, s2):
-    """Levels of the divide-and-conquer recursion over rows ``0 .. n-2``.
-
-    Row ``n - 1`` is left out: :func:`fill_row` solves it first. Within a level
-    the segments are in row order, so their column brackets are too.
-    """
-    levels = []
-    lo = np.array([0], dtype=np.int64)
-    hi = np.array([n - 2], dtype=np.int64)
-    lo, hi = lo[lo <= hi], hi[lo <= hi]
-    while lo.size:
-        mid = (lo + hi) >> 1
-        levels.append(Level(mid, lo, hi, s1, w, s2))
-        # Children interleaved (left, right) keep the segments in row order.
-        child_lo = np.empty(2 * lo.size, dtype=np.int64)
-        child_hi = np.empty(2 * lo.size, dtype=np.int64)
-        child_lo[0::2], child_hi[0::2] = lo, mid - 1
-        child_lo[1::2], child_hi[1::2] = mid + 1, hi
-        alive = child_lo <= child_hi
-        lo, hi = child_lo[alive], child_hi[alive]
-    return levels
+    """Levels of the divide-and-conquer recursion, root first, for ``n >= 2`` values."""
+    m = max(1, int(n - 1).bit_length())
+    size = (1 << m) - 1  # >= n - 1 rows
+    return [Level(1 << (m - 1 - depth), size, s1, w, s2, n) for depth in range(m)]
 
 
 def _split_values(a, s1, w, j, s1_i, w_i):
@@ -103,18 +99,24 @@ def fill_row(prev, s1, s2, w, levels):
     a[0] = np.inf
     np.subtract(prev[:-1], s2[1:n], out=a[1:n])
     a[n] = np.inf
-    cost = np.empty(n)
-    # bound[i + 1] = argmin of row i; bound[0] = 0 stands for "no row to the left".
-    bound = np.zeros(n + 1, dtype=np.int64)
+    size = levels[-1].mid[-1] + 1 if levels else 0
+    cost = np.empty(size)
+    # bound[i + 1] = argmin of row i; bound[0] = 0 stands for "no row to the left",
+    # bound[size + 1] for "no row to the right": the last row's argmin.
+    bound = np.zeros(size + 2, dtype=np.int64)
     with np.errstate(invalid="ignore", divide="ignore"):
         d = s1[n] - s1[:n]
         last = a[:n] - d * d / (w[n] - w[:n])
         at = int(np.argmin(last))
-        cost[n - 1] = last[at] + s2[n]
-        bound[n] = at
+        bound[size + 1] = at
         for level in levels:
             _solve_level(level, a, s1, w, bound, cost)
-    return cost, bound[1:]
+    row = np.empty(n)
+    row[: n - 1] = cost[: n - 1]
+    row[n - 1] = last[at] + s2[n]
+    arg = bound[1 : n + 1].copy()
+    arg[n - 1] = at
+    return row, arg
 
 
 def _solve_level(level, a, s1, w, bound, cost):
@@ -129,8 +131,8 @@ def _solve_level(level, a, s1, w, bound, cost):
     owned = np.flatnonzero(top > lo_j)
     if owned.size:
         _search_owned(level, owned, lo_j, top, a, s1, w, best_v, best)
-    cost[mid] = best_v + level.s2
-    bound[mid + 1] = best
+    np.add(best_v, level.s2, out=cost[level.rows])
+    bound[level.found] = best
 
 
 def _search_owned(level, owned, lo_j, top, a, s1, w, best_v, best):

@@ -67,7 +67,10 @@ def _optimal_starts(values, weights, k):
     """Start index of each of the k clusters of sorted distinct ``values``."""
     # Centring keeps the prefix sums of squares small, which protects the
     # cost differences from cancellation (Ckmeans does the same with the median).
-    x = values - np.median(values)
+    # The values are sorted: the median is the middle one (or the mean of the middle two,
+    # as np.median takes it), without np.median's partition of a copy.
+    half = values.size // 2
+    x = values - (values[half] if values.size % 2 else np.mean(values[half - 1 : half + 1]))
     w = np.concatenate(([0.0], np.cumsum(weights)))
     s1 = np.concatenate(([0.0], np.cumsum(weights * x)))
     s2 = np.concatenate(([0.0], np.cumsum(weights * x * x)))
@@ -155,11 +158,12 @@ def kmeans_1d(x, k):
     # cuts each value reaches is several times faster than a binary search (no masked gather).
     cuts = values[starts[1:]]
     if cuts.size <= 8:
+        # NaN reaches no cut, and is then moved from 0 to -1.
         reached = np.zeros(x.shape, dtype=np.int8)
         for cut in cuts:
             reached += x >= cut
+        reached -= ~present
         labels = reached.astype(np.int64)
-        labels[~present] = -1
     else:
         labels[present] = np.searchsorted(cuts, x[present], side="right")
     weight = np.bincount(cluster_of_value, weights=counts, minlength=m)

@@ -206,7 +206,8 @@ def stars_by_kmeans(scores, levels=5):
     cuts = np.full(levels - 1, np.inf)
     found = km.lower_bounds[1:]
     cuts[: found.size] = found
-    return StarResult(np.where(km.labels >= 0, km.labels + 1, 0).astype(np.int64), cuts)
+    # Labels run from 0 (lowest cluster), with -1 for NaN: one more is the star count, 0 = not rated.
+    return StarResult(km.labels + 1, cuts)
 
 
 def apply_guardrail(scores, cut_points, previous_cut_points, max_shift=5.0):
