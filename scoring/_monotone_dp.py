@@ -34,8 +34,10 @@ import numpy as np
 
 __all__ = ["Level", "fill_row", "schedule"]
 
-# Runs per column above which a level is "deep": see _search_owned.
+# Owned ranges per column above which a level counts as deep, and the number of
+# ranges up to which a plain loop beats the vectorised searches: see _search_owned.
 _MANY = 1 / 16
+_FEW = 8
 
 
 class Level:
@@ -167,7 +169,16 @@ def _search_owned(level, owned, lo_j, top, a, s1, w, best_v, best):
     denom -= w[span0:span1]
     d /= denom
     v = np.subtract(a[span0:span1], d, out=d)
-    if not many:
+    if g <= _FEW:
+        # A handful of ranges (the top levels): argmin per slice is leftmost by definition.
+        first = np.empty(g, dtype=np.int64)
+        seg_min = np.empty(g)
+        for k, (lo, hi) in enumerate(zip(starts.tolist(), ends.tolist())):
+            at = lo + int(v[lo:hi].argmin())
+            first[k], seg_min[k] = at, v[at]
+        better = np.flatnonzero(seg_min < best_v[owned])
+        first = first[better]
+    elif not many:
         # Few long ranges: reduceat costs per range, little per column.
         bounds = np.empty(2 * g, dtype=np.int64)
         bounds[0::2], bounds[1::2] = starts, ends
@@ -175,6 +186,7 @@ def _search_owned(level, owned, lo_j, top, a, s1, w, best_v, best):
         better = np.flatnonzero(seg_min < best_v[owned])
         if not better.size:
             return
+        # The leftmost column reaching its range's minimum: the first hit at or after its start.
         hits = np.flatnonzero(v == spread(seg_min, np.nan))
         first = hits[np.searchsorted(hits, starts[better])]
     else:
