@@ -66,16 +66,19 @@ class Writer:
         return ", ".join(["?" if self.dialect == "sqlite" else "%s"] * n)
 
     def insert(self, table: Table, values: tuple) -> None:
+        # The hot path of a rebuild (one call per inserted row): two lookups that almost always hit.
+        try:
+            self._groups[self._inserts[table]].append(values)
+        except KeyError:
+            self._insert_first(table, values)
+
+    def _insert_first(self, table: Table, values: tuple) -> None:
         sql = self._inserts.get(table)
         if sql is None:
             cols = ", ".join(c.name for c in table.columns)
             sql = self._inserts[table] = f"INSERT INTO {table.name} ({cols}) VALUES ({self._ph(len(table.columns))})"
             self._copies[sql] = f"COPY {table.name} ({cols}) FROM STDIN"
-        rows = self._groups.get(sql)
-        if rows is None:
-            self._groups[sql] = [values]
-        else:
-            rows.append(values)
+        self._groups[sql] = [values]
 
     def upsert(self, table: Table, values: tuple) -> None:
         """Insert, or replace every non-key column of the row with the same primary key."""

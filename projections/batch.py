@@ -19,7 +19,9 @@ gets its own list through ``apply_batch``.
 from __future__ import annotations
 
 import json
-from typing import Sequence
+from collections import Counter
+from operator import itemgetter
+from typing import Callable, Sequence
 
 from sqlalchemy.engine import Connection
 
@@ -55,22 +57,14 @@ def apply_rows(conn: Connection, work: Sequence[tuple[Projection, int]], rows: S
         projection.conn = conn
         for topic, fn in projection._dispatch.items():
             handlers.setdefault(topic, []).append(fn)
-    applied: dict[str, int] = {}
-    get = applied.get
-    for p, o, v, t, s in rows:
-        fns = handlers.get(t)
-        if fns is None:  # a topic of a projection that is not in this batch
-            continue
-        try:
-            state = _fast_loads(s)
-        except _FastError:
-            state = json.loads(s)
-        if effective_on is not None and state["occurred_on"]["_data_"] > effective_on:
-            continue
-        record = _new_record(Record, (p, o, v, t, state))
-        applied[t] = get(t, 0) + 1
-        for fn in fns:
-            fn(record)
+    # One callable per topic: most topics have a single handler, so the per-event loop makes one call.
+    calls = {t: fns[0] if len(fns) == 1 else _fan_out(fns) for t, fns in handlers.items()}
+    if effective_on is None:
+        _apply_all(rows, calls)
+        applied = Counter(map(_topic, rows))  # every row of a handled topic was applied (others are not summed)
+    else:
+        applied = Counter()
+        _apply_effective(rows, calls, effective_on, applied)
     counts = []
     for projection, _ in work:
         projection.before_flush()
@@ -78,6 +72,46 @@ def apply_rows(conn: Connection, work: Sequence[tuple[Projection, int]], rows: S
         projection.conn = None
         counts.append(sum(applied.get(t, 0) for t in projection._dispatch))
     return counts
+
+
+_topic = itemgetter(3)
+
+
+def _fan_out(fns: list) -> Callable[[Record], None]:
+    def call(record: Record) -> None:
+        for fn in fns:
+            fn(record)
+    return call
+
+
+def _apply_all(rows: Sequence[Row], calls: dict[str, Callable]) -> None:
+    # The per-event loop of a rebuild: no date test, no counting (done in C afterwards), one call.
+    get = calls.get
+    for p, o, v, t, s in rows:
+        fn = get(t)
+        if fn is None:  # a topic of a projection that is not in this batch
+            continue
+        try:
+            state = _fast_loads(s)
+        except _FastError:
+            state = json.loads(s)
+        fn(_new_record(Record, (p, o, v, t, state)))
+
+
+def _apply_effective(rows: Sequence[Row], calls: dict[str, Callable], effective_on: str, applied: Counter) -> None:
+    get = calls.get
+    for p, o, v, t, s in rows:
+        fn = get(t)
+        if fn is None:
+            continue
+        try:
+            state = _fast_loads(s)
+        except _FastError:
+            state = json.loads(s)
+        if state["occurred_on"]["_data_"] > effective_on:
+            continue
+        applied[t] += 1
+        fn(_new_record(Record, (p, o, v, t, state)))
 
 
 def _apply_each(conn: Connection, work: Sequence[tuple[Projection, int]], records: list[Record],

@@ -53,4 +53,4 @@ class FeesProjection(CommunityRecords):
         self.out.insert(fee_months, (self.communities.code(e.originator_id), e.version, s["month"],
                                      s["provider_uscc"], s["households_billed"], s["households_paid"],
                                      s["amount_billed"]["_data_"], s["amount_collected"]["_data_"],
-                                     e.occurred_on, False, False))
+                                     s["occurred_on"]["_data_"], False, False))
