@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from typing import Callable, Sequence
 
 from sqlalchemy import event, inspect
+from sqlalchemy.schema import CreateTable
 
 from domain.store import parse_database_url
 from projections.base import Projection
@@ -101,6 +102,7 @@ class Runner:
         self._moved = threading.Condition(self._lock)
         self._instances: dict[str, Projection | None] = {}
         self._tracked: dict[str, Tracked] = {}
+        self._unindexed: set[str] = set()  # projections whose secondary indexes wait for the catch-up's end
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
         self.last_error: BaseException | None = None
@@ -131,15 +133,42 @@ class Runner:
                             log.info("projection %s: version %s → %s or tables missing: rebuilding",
                                      cls.name, row.version, cls.version)
                         row = self._reset(conn, cls)
+                    elif cls.deferred_indexes and self._indexes_missing(inspector, cls):
+                        self._unindexed.add(cls.name)  # a rebuild stopped before its end (crash, stop)
                     self._tracked[cls.name] = row
                     self._instances[cls.name] = None
 
     def _reset(self, conn, cls: type[Projection]) -> Tracked:
         cls.metadata.drop_all(conn, tables=cls.tables(), checkfirst=True)
-        cls.metadata.create_all(conn, tables=cls.tables())
+        if cls.deferred_indexes:
+            for table in cls.tables():  # tables only: _build_indexes adds their indexes at the catch-up's end
+                conn.execute(CreateTable(table))
+            self._unindexed.add(cls.name)
+        else:
+            cls.metadata.create_all(conn, tables=cls.tables())
         row = Tracked(cls.name, cls.version, 0, 0)
         write_tracking(conn, row)
         return row
+
+    @staticmethod
+    def _indexes_missing(inspector, cls: type[Projection]) -> bool:
+        for table in cls.tables():
+            present = {i["name"] for i in inspector.get_indexes(table.name)}
+            if any(index.name not in present for index in table.indexes):
+                return True
+        return False
+
+    def _build_indexes(self, target: int) -> None:
+        """Create the deferred secondary indexes of the projections that have caught up with ``target``."""
+        done = [c for c in self.classes if c.name in self._unindexed and self._tracked[c.name].position >= target]
+        if not done:
+            return
+        with self.engine.begin() as conn:
+            for cls in done:
+                for table in cls.tables():
+                    for index in table.indexes:
+                        index.create(conn, checkfirst=True)
+        self._unindexed.difference_update(c.name for c in done)
 
     def reset(self, names: Sequence[str] | None = None) -> None:
         """Empty the read models (all, or the named ones) and their tracking: the next catch-up rebuilds them."""
@@ -184,6 +213,8 @@ class Runner:
                 self._apply(rows, lo, end)
                 if progress is not None:
                     progress(end, target, len(rows))
+            if self._unindexed:
+                self._build_indexes(target)
             return self.position()
 
     def _apply(self, rows: list, lo: int, end: int) -> None:

@@ -46,6 +46,7 @@ class FeesProjection(CommunityRecords):
     version = 1
     metadata = metadata
     correctable = {topic(Community.FeesCollected): (fee_months, _fix)}
+    deferred_indexes = True  # the month index serves the queries; corrections read by primary key
 
     @on(Community.FeesCollected)
     def _fees(self, e: Record) -> None:

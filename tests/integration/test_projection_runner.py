@@ -173,3 +173,38 @@ def test_a_version_bump_rebuilds_the_projection(sqlite_url):
         runner.catch_up()
     assert digests(sqlite_url, ["fees"])["fees"]["digest"] == before
     ledger.close()
+
+
+def _fee_indexes(url: str) -> set[str]:
+    from sqlalchemy import inspect
+
+    from projections.db import engine_for
+
+    engine = engine_for(url)
+    with engine.connect() as conn:
+        names = {i["name"] for i in inspect(conn).get_indexes("fee_months")}
+    engine.dispose()
+    return names
+
+
+def test_deferred_indexes_are_built_when_a_rebuild_ends_even_after_a_crash(database_url):
+    """fees builds its secondary index after a from-zero catch-up; a rebuild that stopped before its
+    end (a crash) gets it from the next runner's catch-up."""
+    ledger = _ledger_with_fees(database_url, months=6)
+    assert FeesProjection.deferred_indexes
+    CrashingFees.seen, CrashingFees.crash_after = 0, 5
+    crashing = Runner(database_url, projections=[CrashingFees], batch_size=4)
+    with pytest.raises(RuntimeError):
+        crashing.catch_up()
+    crashing.close()
+    assert "ix_fee_months_month" not in _fee_indexes(database_url)  # still mid-rebuild
+    with Runner(database_url, projections=["fees"], batch_size=4) as runner:
+        runner.catch_up()
+    assert "ix_fee_months_month" in _fee_indexes(database_url)
+    with Runner(database_url, projections=["fees"]) as runner:
+        runner.reset()
+        assert "ix_fee_months_month" not in _fee_indexes(database_url)
+        runner.catch_up()
+    assert "ix_fee_months_month" in _fee_indexes(database_url)
+    assert check(database_url, ["fees"]).ok
+    ledger.close()
