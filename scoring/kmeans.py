@@ -133,13 +133,12 @@ def kmeans_1d(x, k):
     if k < 1:
         raise ValueError("k must be at least 1")
     present = ~np.isnan(x)
-    labels = np.full(x.shape, -1, dtype=np.int64)
     # Distinct values and their counts from one plain sort: np.unique's inverse needs an argsort,
     # about three times the cost; the labels come from the cut points afterwards instead.
     ordered = _sorted(x[present])
     if ordered.size == 0:
         empty = np.empty(0)
-        return KMeans1D(labels, empty, empty, 0.0)
+        return KMeans1D(np.full(x.shape, -1, dtype=np.int64), empty, empty, 0.0)
     first = np.empty(ordered.size, dtype=bool)
     first[0] = True
     np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
@@ -165,6 +164,7 @@ def kmeans_1d(x, k):
         reached -= ~present
         labels = reached.astype(np.int64)
     else:
+        labels = np.full(x.shape, -1, dtype=np.int64)
         labels[present] = np.searchsorted(cuts, x[present], side="right")
     weight = np.bincount(cluster_of_value, weights=counts, minlength=m)
     centers = np.bincount(cluster_of_value, weights=counts * values, minlength=m) / weight
