@@ -73,6 +73,12 @@ class CommandContext:
     def run(self, call: Callable[..., CommandResult], body: CommandIn, *, kind: str, code: str,
             creates: bool = False, location: str | None = None, **overrides: Any) -> JSONResponse:
         """Call ``call(stamp=…, idempotency_key=…, [expected_version=…], **body fields)``."""
+        result = self.execute(call, body, creates=creates, **overrides)
+        return self.respond(result, kind=kind, code=code, location=location if creates else None)
+
+    def execute(self, call: Callable[..., CommandResult], body: CommandIn, *, creates: bool = False,
+                **overrides: Any) -> CommandResult:
+        """:meth:`run` without the HTTP response (the web forms share this path with the API)."""
         kwargs: dict[str, Any] = {**body.command_fields(), **overrides}
         if creates:
             if self.expected_version is not None:
@@ -85,13 +91,18 @@ class CommandContext:
             if error.field == "idempotency_key":
                 error.field = "Idempotency-Key"  # what the client sent: the header
             raise
-        return self.respond(result, kind=kind, code=code, location=location if creates else None)
+        return result
 
-    def respond(self, result: CommandResult, *, kind: str, code: str, location: str | None) -> JSONResponse:
+    def check_replay(self, result: CommandResult, *, kind: str, code: str) -> str:
+        """A replayed key must have been used for this command on this aggregate; its id."""
         target = str(aggregate_id(kind, code))
         if result.replayed and (result.command != self.name or target not in result.versions):
             raise RuleViolation("Idempotency-Key", "same_command",
                                 f"this key was already used for {result.command} on other records; use a new key")
+        return target
+
+    def respond(self, result: CommandResult, *, kind: str, code: str, location: str | None) -> JSONResponse:
+        target = self.check_replay(result, kind=kind, code=code)
         version = result.versions.get(target)
         body = {**result.as_dict(), "aggregate": {"kind": kind, "code": code, "id": target, "version": version}}
         headers = {}
