@@ -14,7 +14,7 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from api.auth import User, require_reader
+from api.auth import User, allowed, require_reader
 from api.deps import get_user
 from api.web.i18n import DEFAULT_LANG, LANG_COOKIE, LANGS, translator
 
@@ -57,7 +57,8 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None, *
     user = user if user is not None else getattr(request.state, "user", None)
     context = {"t": translator(lang), "label": translator(lang), "lang": lang, "user": user,
                "nav": [n for n in NAV if n[2] or (user is not None and user.authenticated)],
-               "path": request.url.path, **(context or {})}
+               "path": request.url.path, "may": lambda command: user is not None and allowed(user, command),
+               **(context or {})}
     response = templates().TemplateResponse(request, name, context, status_code=status_code)
     if request.query_params.get("lang") in LANGS:
         # Remember an explicit switch for the next pages.
