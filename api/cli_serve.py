@@ -1,17 +1,13 @@
-"""`taizhang serve` (the web app under uvicorn) and `taizhang token` (a bearer token)."""
+"""`taizhang serve` (the web app under uvicorn); `taizhang token` is registered from api/cli_token.py."""
 
 from __future__ import annotations
 
-import json
-import secrets
 from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
 
-from domain.errors import DomainError
-from domain.values import Actor
-
+from api import cli_token
 from api.settings import Settings
 
 
@@ -41,22 +37,4 @@ def register(app: typer.Typer) -> None:
             from api.app import create_app
             uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)
 
-    @app.command()
-    def token(
-        user: Annotated[str, typer.Argument(help="user id, e.g. zhang.wei")],
-        role: Annotated[str, typer.Argument(help="housing_bureau, street, party_committee, …")],
-        org: Annotated[str, typer.Option(help="street name (street-level roles) or department code")] = "",
-    ) -> None:
-        """Make a bearer token: the token once on stderr, the tokens-file entry on stdout
-        (so `taizhang token … >> tokens.toml` never writes the token itself)."""
-        try:
-            Actor(user=user, role=role, org=org)
-        except DomainError as error:
-            raise typer.BadParameter(error.message, param_hint=error.field) from None
-        from api.auth import hash_token
-
-        value = secrets.token_urlsafe(32)
-        typer.echo(f"token for {user} (give it to them; it is not stored): {value}", err=True)
-        typer.echo("[[users]]")
-        for key, text in (("user", user), ("role", role), ("org", org), ("token_sha256", hash_token(value))):
-            typer.echo(f"{key} = {json.dumps(text, ensure_ascii=False)}")  # a JSON string is a TOML basic string
+    cli_token.register(app)  # `taizhang token` grew its own module

@@ -12,5 +12,6 @@ from datetime import date, datetime
 from projections.service import LEDGER_TZ
 
 
-def ledger_today() -> date:
-    return datetime.now(LEDGER_TZ).date()
+def ledger_today(now: datetime | None = None) -> date:
+    """``now`` (an aware datetime; default the current time) as a date in China."""
+    return (now or datetime.now(LEDGER_TZ)).astimezone(LEDGER_TZ).date()
