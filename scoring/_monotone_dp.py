@@ -11,7 +11,7 @@ and divide and conquer over the rows finds it exactly, whatever the order in
 which rows are visited: each row only searches between the argmins of the
 nearest rows already solved on either side.
 
-Two things make this fast in numpy (it was the bottleneck of rating 200,000
+Three things make this fast in numpy (it was the bottleneck of rating 200,000
 providers):
 
 - The row of the last value is solved first by one full scan. Its argmin
@@ -95,12 +95,11 @@ def fill_row(prev, s1, s2, w, levels):
     """
     n = prev.size
     # a_j: the part of a candidate's cost that depends on the split j only;
-    # the s2[i + 1] term is the same for every j of row i. The trailing inf
-    # pads the span so that reduceat indices may point one past its end.
-    a = np.empty(n + 1)
+    # the s2[i + 1] term is the same for every j of row i. Split 0 would leave
+    # the earlier clusters nothing.
+    a = np.empty(n)
     a[0] = np.inf
-    np.subtract(prev[:-1], s2[1:n], out=a[1:n])
-    a[n] = np.inf
+    np.subtract(prev[:-1], s2[1:n], out=a[1:])
     size = levels[-1].mid[-1] + 1 if levels else 0
     cost = np.empty(size)
     # bound[i + 1] = argmin of row i; bound[0] = 0 stands for "no row to the left",
@@ -149,8 +148,8 @@ def _search_owned(level, owned, lo_j, top, a, s1, w, best_v, best):
     lengths[0::2] = ends - starts
     np.subtract(starts[1:], ends[:-1], out=lengths[1:-1:2])
     lengths[-1] = 0
-    many = g >= _MANY * (span1 - span0)
-    if many:
+    seg = None
+    if g >= _MANY * (span1 - span0):
         # Many short runs (the deep levels): one repeat for the segment numbers, then gathers.
         seg = np.repeat(_interleave(np.arange(g), g), lengths)
 
@@ -169,44 +168,56 @@ def _search_owned(level, owned, lo_j, top, a, s1, w, best_v, best):
     denom -= w[span0:span1]
     d /= denom
     v = np.subtract(a[span0:span1], d, out=d)
+    incumbent = best_v[owned]
     if g <= _FEW:
-        # A handful of ranges (the top levels): argmin per slice is leftmost by definition.
-        first = np.empty(g, dtype=np.int64)
-        seg_min = np.empty(g)
-        for k, (lo, hi) in enumerate(zip(starts.tolist(), ends.tolist())):
-            at = lo + int(v[lo:hi].argmin())
-            first[k], seg_min[k] = at, v[at]
-        better = np.flatnonzero(seg_min < best_v[owned])
-        first = first[better]
-    elif not many:
-        # Few long ranges: reduceat costs per range, little per column.
-        bounds = np.empty(2 * g, dtype=np.int64)
-        bounds[0::2], bounds[1::2] = starts, ends
-        seg_min = np.minimum.reduceat(np.append(v, np.inf), bounds)[0::2]
-        better = np.flatnonzero(seg_min < best_v[owned])
-        if not better.size:
-            return
-        # The leftmost column reaching its range's minimum: the first hit at or after its start.
-        hits = np.flatnonzero(v == spread(seg_min, np.nan))
-        first = hits[np.searchsorted(hits, starts[better])]
+        better, seg_min, first = _scan_each(v, starts, ends, incumbent)
+    elif seg is None:
+        better, seg_min, first = _scan_long(v, starts, ends, incumbent, spread)
     else:
-        # Many short ranges: ufunc.at costs per column, little per range.
-        seg_min = np.full(g + 1, np.inf)
-        np.minimum.at(seg_min, seg, v)
-        better = np.flatnonzero(seg_min[:g] < best_v[owned])
-        if not better.size:
-            return
-        hits = np.flatnonzero(v == seg_min[seg])
-        hit_seg = seg[hits]
-        leading = np.ones(hits.size, dtype=bool)
-        np.not_equal(hit_seg[1:], hit_seg[:-1], out=leading[1:])
-        at = np.empty(g + 1, dtype=np.int64)
-        at[hit_seg[leading]] = hits[leading]
-        first = at[better]
-    # first: the leftmost column reaching its segment's minimum.
+        better, seg_min, first = _scan_short(v, seg, incumbent)
     target = owned[better]
-    best_v[target] = seg_min[better]
+    best_v[target] = seg_min
     best[target] = first + span0
+
+
+# Each scan returns, for the ranges whose minimum beats the incumbent (their first
+# column), which ones they are, that minimum, and the leftmost column reaching it.
+
+def _scan_each(v, starts, ends, incumbent):
+    # A handful of ranges (the top levels): argmin of a slice is leftmost by definition.
+    first = np.array([lo + int(v[lo:hi].argmin()) for lo, hi in zip(starts.tolist(), ends.tolist())])
+    better = np.flatnonzero(v[first] < incumbent)
+    return better, v[first[better]], first[better]
+
+
+def _scan_long(v, starts, ends, incumbent, spread):
+    # Few long ranges: reduceat costs per range, little per column.
+    bounds = np.empty(2 * starts.size, dtype=np.int64)
+    bounds[0::2], bounds[1::2] = starts, ends
+    seg_min = np.minimum.reduceat(np.append(v, np.inf), bounds)[0::2]
+    better = np.flatnonzero(seg_min < incumbent)
+    if not better.size:
+        return better, seg_min[better], better
+    # The first hit at or after a range's start is its leftmost minimum.
+    hits = np.flatnonzero(v == spread(seg_min, np.nan))
+    return better, seg_min[better], hits[np.searchsorted(hits, starts[better])]
+
+
+def _scan_short(v, seg, incumbent):
+    # Many short ranges: ufunc.at costs per column, little per range.
+    g = incumbent.size
+    seg_min = np.full(g + 1, np.inf)
+    np.minimum.at(seg_min, seg, v)
+    better = np.flatnonzero(seg_min[:g] < incumbent)
+    if not better.size:
+        return better, seg_min[better], better
+    hits = np.flatnonzero(v == seg_min[seg])
+    hit_seg = seg[hits]
+    leading = np.ones(hits.size, dtype=bool)
+    np.not_equal(hit_seg[1:], hit_seg[:-1], out=leading[1:])
+    first = np.empty(g + 1, dtype=np.int64)
+    first[hit_seg[leading]] = hits[leading]
+    return better, seg_min[better], first[better]
 
 
 def _interleave(values, filler):
