@@ -8,11 +8,16 @@ from domain.community import Community
 from domain.provider import Provider
 from domain.values import check_uscc
 
+from api.auth import in_scope
 from api.commands import load
 from api.deps import CatalogueDep, LedgerDep
 from api.routers.communities import community_out
 from api.routers.providers import provider_out
 from api.web.templating import PageReader, render
+
+# ?kind= of a form's confirmation → the word for it (an inspection's confirmation has no kind)
+SAVED = {"complaint": "saved.complaint", "resolution": "saved.resolution", "survey": "saved.survey",
+         "fees": "saved.fees"}
 
 router = APIRouter()
 
@@ -36,5 +41,8 @@ def communities(request: Request, user: PageReader, catalogue: CatalogueDep) -> 
 @router.get("/communities/{code}")
 def community(code: str, request: Request, user: PageReader, ledger: LedgerDep) -> Any:
     c = community_out(load(ledger, Community, code, "code"))
-    return render(request, "community.html", {"c": c, "recorded": request.query_params.get("recorded")},
+    saved = SAVED.get(request.query_params.get("kind", ""), "insp.saved")
+    return render(request, "community.html",
+                  {"c": c, "recorded": request.query_params.get("recorded"), "saved": saved,
+                   "records_here": in_scope(user, c.street, c.code)},
                   user=user)
