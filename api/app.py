@@ -19,7 +19,6 @@ from fastapi import APIRouter, FastAPI
 from domain.ledger import Ledger
 
 from api.auth import TokenStore
-from api.catalogue import build_catalogue
 from api.errors import install_error_handlers
 from api.settings import Settings
 from api.wiring import audited_ledger
@@ -89,7 +88,6 @@ def create_app(settings: Settings | None = None, *, ledger: Ledger | None = None
     app.state.settings = settings
     app.state.ledger = ledger
     app.state.tokens = TokenStore.load(settings.auth_tokens_file)
-    app.state.catalogue = build_catalogue(ledger, settings.catalogue, settings.database_url)
 
     install_error_handlers(app, html_handler=web.error_page)
     for router in discover_routers("api.routers"):

@@ -15,6 +15,7 @@ from domain.ledger import Ledger
 
 from api.auth import User, authenticate, require_reader
 from api.catalogue import Catalogue
+from api.routers._readmodels import get_read_models
 from api.settings import Settings
 
 # Declared for OpenAPI (the "Authorize" button); the header itself is read below so
@@ -31,7 +32,8 @@ def get_ledger(request: Request) -> Ledger:
 
 
 def get_catalogue(request: Request) -> Catalogue:
-    return request.app.state.catalogue
+    """Lists and counts over the app's read models (made on first use, like them)."""
+    return Catalogue(request.app.state.ledger, get_read_models(request))
 
 
 def get_user(

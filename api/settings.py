@@ -31,8 +31,9 @@ class Settings(BaseSettings):
     # Bearer tokens: a TOML or JSON file of users with the SHA-256 of their token
     # (see api/auth/users.py; `taizhang token` prints an entry).
     auth_tokens_file: Path | None = None
-    # Where the API's lists come from: "memory" (follow the log in-process, always
-    # current) or "read_models" (the projections' tables, kept by `taizhang project --follow`).
+    # Who keeps the read models (the API's lists and counts, the result pages) current:
+    # "memory" (the app itself, in-process, caught up before every read: always current) or
+    # "read_models" (a separate `taizhang project --follow` worker; reads may lag it).
     catalogue: Literal["memory", "read_models"] = "memory"
 
     @model_validator(mode="after")

@@ -10,11 +10,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Iterable
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine
 
 from projections.models.assessments import assessments as assessments_t, inspections
-from projections.models.complaints import complaint_quarters
+from projections.models.complaints import complaint_quarters, complaints
 from projections.models.coverage import coverage_streets
 from projections.models.fees import fee_months
 from projections.models.registry import communities, engagement_events, engagements, providers
@@ -70,6 +70,16 @@ def engagements_of(db: Db, community_code: str | None = None, provider_uscc: str
     return _all(db, stmt)
 
 
+def registry_counts(db: Db) -> dict[str, Any]:
+    """How many providers and communities, and how many engagements in each status."""
+    def count(table: Any) -> int:
+        return _one(db, select(func.count().label("n")).select_from(table))["n"]
+
+    by_status = _all(db, select(engagements.c.status, func.count().label("n")).group_by(engagements.c.status))
+    return {"providers": count(providers), "communities": count(communities),
+            "engagements": {r["status"]: r["n"] for r in by_status}}
+
+
 def engagement_history(db: Db, code: str) -> list[dict]:
     """Every event of one engagement, in order (the entry decision carries blacklist_position/override)."""
     return _all(db, select(engagement_events).where(engagement_events.c.engagement_code == code)
@@ -94,6 +104,12 @@ def complaints_by_quarter(db: Db, community_code: str | None = None, provider_us
         r["filed_per_1000"] = r["filed"] * 1000 / h if h else None
         r["substantiated_per_1000"] = r["substantiated"] * 1000 / h if h else None
     return rows
+
+
+def open_complaints(db: Db) -> int:
+    """Complaints filed and not yet resolved."""
+    stmt = select(func.count().label("n")).select_from(complaints).where(complaints.c.resolved.is_(False))
+    return _one(db, stmt)["n"]
 
 
 # --- fees ----------------------------------------------------------------------------------------------

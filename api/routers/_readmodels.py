@@ -1,19 +1,22 @@
-"""The read models behind the result pages and their JSON (stars, blacklist, credit,
-subsidies, audit), and who may read which.
+"""The read models behind the API's lists and counts (``api/catalogue.py``), the result
+pages and their JSON (stars, blacklist, credit, subsidies, audit), and who may read which.
 
-How they are kept current follows ``settings.catalogue`` (see ``api/catalogue.py``):
+How they are kept current follows ``settings.catalogue``:
 
 * ``memory`` (default: one process, nothing else running): the app owns the read
   models. One :class:`~projections.runner.Runner` lives with the app and, before
-  a page is read, catches up whatever the ledger has written since (incremental:
+  anything is read, catches up whatever the ledger has written since (incremental:
   about 50–120 ms after one command on the 55,000-event demo, nothing when the
-  log has not moved). A page shown right after a write includes it.
+  log has not moved). A read right after a write includes it.
 * ``read_models``: a projection worker (``taizhang project --follow``) keeps them;
   the app only reads, and the pages say which ledger position they are as of.
 
 If another process moved the tables on (a CLI ``catch_up``), the app's runner
 notices from the tracking table and reopens from the committed state instead
 of applying the same events twice.
+
+A ``memory://`` ledger has no tables to keep read models in: everything here
+answers 503 ``unavailable`` on it.
 """
 
 from __future__ import annotations
@@ -36,7 +39,8 @@ from api.auth import READER_ROLES, User
 from api.auth.permissions import require_authenticated
 from api.errors import STATUS, Forbidden
 
-NAMES = ("registry", "ratings", "credit", "subsidies")
+# The catalogue reads registry and complaints; the result pages the others (and the registry).
+NAMES = ("registry", "complaints", "ratings", "credit", "subsidies")
 
 HB, CA, FIN, AUD = (Role.HOUSING_BUREAU.value, Role.CIVIL_AFFAIRS.value, Role.FINANCE.value, Role.AUDITOR.value)
 # Who reads what (DESIGN.md "Who uses it"); the auditor reads everything, the public only /public.
@@ -106,15 +110,23 @@ class ReadModels:
 
     def refresh(self) -> int:
         """Catch up (in-process mode) and return the ledger position the read models are as of."""
+        position = self.keep_current()
+        if position is not None:
+            return position
+        tracked = self._tracked()
+        if len(tracked) < len(NAMES):
+            raise ReadModelsUnavailable("database", "read_models", "read models not built: run `taizhang project`")
+        return min(tracked.values())
+
+    def keep_current(self) -> int | None:
+        """In-process mode: catch up with every event the ledger holds now, so that a read after a
+        successful command shows it (read-your-writes), and return the position reached. With a
+        projection worker: None (the tables are as far as the worker has got)."""
         if not self.available:
             raise ReadModelsUnavailable("database", "read_models",
                                         "read models need a SQLite or PostgreSQL ledger, not memory://")
         if not self.follow:
-            tracked = self._tracked()
-            if len(tracked) < len(NAMES):
-                raise ReadModelsUnavailable("database", "read_models",
-                                            "read models not built: run `taizhang project`")
-            return min(tracked.values())
+            return None
         from projections.runner import Runner
 
         with self._lock:
