@@ -9,20 +9,14 @@ from contextlib import contextmanager
 
 from fastapi.testclient import TestClient
 
-from tests.e2e.helpers import COMMUNITY_BODY, HB, make_client, ok, post, setup_registry
+from tests.e2e.helpers import COMMUNITY_BODY, HB, closing_client, ok, post, setup_registry
 
 
 @contextmanager
 def registry_client(database_url: str) -> Iterator[TestClient]:
-    client = make_client(database_url)
-    try:
+    with closing_client(database_url) as client:
         setup_registry(client)
         yield client
-    finally:
-        read_models = getattr(client.app.state, "read_models", None)
-        if read_models is not None:
-            read_models.close()
-        client.app.state.ledger.close()
 
 
 def add_community(client: TestClient, code: str = "C-002", **fields: object) -> None:

@@ -3,6 +3,8 @@ helpers that set up a provider, a community and an engagement."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import quote
 
@@ -49,6 +51,20 @@ ENTRY_BODY = {"code": "E-001", "provider_uscc": USCC, "community_code": "C-001",
 def make_client(database_url: str, **settings: Any) -> TestClient:
     app = create_app(Settings(database_url=database_url, _env_file=None, **settings))
     return TestClient(app, raise_server_exceptions=True)
+
+
+@contextmanager
+def closing_client(database_url: str, **settings: Any) -> Iterator[TestClient]:
+    """:func:`make_client` whose ledger, read-model runner and connections are released at the end
+    (PostgreSQL has a connection limit; the app's reference cycles would hold them until a collection)."""
+    client = make_client(database_url, **settings)
+    try:
+        yield client
+    finally:
+        read_models = getattr(client.app.state, "read_models", None)
+        if read_models is not None:
+            read_models.close()
+        client.app.state.ledger.close()
 
 
 def ok(response: Any, status: int = 201) -> dict:

@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 
 import pytest
 
 from tests.e2e.helpers import (
-    COMMUNITY_BODY, ENTRY_BODY, HB, PARTY, PROVIDER_BODY, STREET_USER, USCC, make_client, ok, post, uscc,
+    COMMUNITY_BODY, ENTRY_BODY, HB, PARTY, PROVIDER_BODY, STREET_USER, USCC, closing_client, ok, post, uscc,
 )
-
-
-@contextmanager
-def app_on(database_url: str, **settings) -> Iterator:
-    """A client whose ledger, runner and read-model connections are released at the end (PostgreSQL
-    has a connection limit; the app's cycles would keep them until a garbage collection)."""
-    client = make_client(database_url, **settings)
-    try:
-        yield client
-    finally:
-        read_models = getattr(client.app.state, "read_models", None)
-        if read_models is not None:
-            read_models.close()
-        client.app.state.ledger.close()
 
 
 def get(client, path: str):
@@ -36,7 +20,7 @@ def statuses(client) -> dict[str, str]:
 
 
 def test_every_list_and_count_shows_the_command_just_answered(database_url) -> None:
-    with app_on(database_url) as client:
+    with closing_client(database_url) as client:
         assert get(client, "providers") == [] and get(client, "ledger")["providers"] == 0
 
         ok(post(client, "/providers", PROVIDER_BODY, HB))
@@ -60,7 +44,7 @@ def test_every_list_and_count_shows_the_command_just_answered(database_url) -> N
 
 
 def test_each_writer_reads_its_own_write_while_others_write(database_url) -> None:
-    with app_on(database_url) as client:
+    with closing_client(database_url) as client:
 
         def register_then_list(n: int) -> bool:
             code = uscc(100 + n)
@@ -75,7 +59,7 @@ def test_each_writer_reads_its_own_write_while_others_write(database_url) -> Non
 def test_lists_stay_exact_when_another_process_projected_in_between(database_url) -> None:
     from projections.service import catch_up
 
-    with app_on(database_url) as client:
+    with closing_client(database_url) as client:
         ok(post(client, "/providers", PROVIDER_BODY, HB))
         assert len(get(client, "providers")) == 1  # the app's runner is open now
         ok(post(client, "/providers", {**PROVIDER_BODY, "uscc": uscc(2), "name": "第二物业"}, HB))
@@ -92,7 +76,7 @@ LAG = "Lists and counts come from the read models, as of ledger position"
 def test_with_a_worker_lists_lag_until_it_catches_up_and_the_dashboard_says_so(sqlite_url) -> None:
     from projections.service import catch_up
 
-    with app_on(sqlite_url, catalogue="read_models") as client:
+    with closing_client(sqlite_url, catalogue="read_models") as client:
         ok(post(client, "/providers", PROVIDER_BODY, HB))
         catch_up(sqlite_url)
         ok(post(client, "/providers", {**PROVIDER_BODY, "uscc": uscc(2), "name": "第二物业"}, HB))
