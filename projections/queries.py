@@ -112,6 +112,18 @@ def open_complaints(db: Db) -> int:
     return _one(db, stmt)["n"]
 
 
+def list_complaints(db: Db, community_code: str | None = None, open_only: bool = False) -> list[dict]:
+    """Complaints newest first (no personal data: the read model holds none)."""
+    stmt = select(complaints.c.code, complaints.c.community_code, complaints.c.provider_uscc,
+                  complaints.c.filed_on, complaints.c.category, complaints.c.channel, complaints.c.resolved,
+                  complaints.c.substantiated, complaints.c.resolved_on)
+    if community_code is not None:
+        stmt = stmt.where(complaints.c.community_code == community_code)
+    if open_only:
+        stmt = stmt.where(complaints.c.resolved.is_(False))
+    return _all(db, stmt.order_by(complaints.c.filed_on.desc(), complaints.c.code))
+
+
 # --- fees ----------------------------------------------------------------------------------------------
 def fee_rates(db: Db, community_code: str, months: Iterable[str] | None = None) -> list[dict]:
     """Current (not withdrawn) fee records per month with the collection rates (Decimal, 4 places)."""

@@ -52,6 +52,7 @@ def test_the_complaint_forms_render_in_chinese(web) -> None:
     html = web.get("/complaints/resolve?community=C-001", headers=RC_USER).text
     for words in ("投诉办结", "是否属实", "属实", "不属实", "办结情况", "办结日期"):
         assert words in html, words
+    assert '<option value="TS-1">C-001 · 2024-03-01 · 环境卫生</option>' in html  # the open complaints to pick
     assert 'action="/complaints/resolve?community=C-001"' in html
     assert "File a complaint" in web.get("/complaints/new?lang=en", headers=RC_USER).text
 
@@ -68,6 +69,8 @@ def test_a_filed_complaint_is_recorded_once_sealed_and_shown_on_the_community_pa
     assert again.status_code == 303 and position(web) == after
     page = web.get(response.headers["location"], headers=STREET_USER).text
     assert f"已登记投诉，账本位置：{before + 1}" in page
+    assert "<td>TS-1</td><td>2024-03-01</td><td>环境卫生</td><td>12345热线</td>" in page and "未办结" in page
+    assert 'href="/complaints/resolve?community=C-001&amp;complaint=TS-1"' in page  # resolve it from here
     assert "王小明" not in page and "13800000001" not in page  # personal data is never listed
     found = ok(web.get("/api/v1/complaints/TS-1", headers=AUDITOR), 200)
     assert (found["community_code"], found["filed_on"], found["resolved"]) == ("C-001", "2024-03-01", False)
@@ -96,8 +99,9 @@ def test_a_resolution_is_recorded_once_and_shown_on_the_community_page_and_throu
     again = web.post("/complaints/resolve", data=resolution(form_key=key), headers=RC_USER, follow_redirects=False)
     assert again.status_code == 303 and position(web) == after
     page = web.get(response.headers["location"], headers=RC_USER).text
-    assert f"已记录投诉办结，账本位置：{before + 1}" in page
+    assert f"已记录投诉办结，账本位置：{before + 1}" in page and "已办结（属实） 2024-03-05" in page
     assert ok(web.get("/api/v1/complaints/TS-1", headers=AUDITOR), 200)["resolved"] is True
+    assert '<option value="TS-1">' not in web.get("/complaints/resolve", headers=RC_USER).text  # no longer open
 
 
 def test_each_refused_complaint_value_is_named_next_to_its_field_in_chinese_and_nothing_is_written(web) -> None:
@@ -151,3 +155,4 @@ def test_roles_the_api_refuses_are_refused_by_the_complaint_forms(web) -> None:
     foreign = web.post("/complaints/resolve", data=resolution(form_key="a3"), headers=FOREIGN)
     assert foreign.status_code == 403 and "您只能为本街道的小区录入" in foreign.text
     assert position(web) == before
+    assert '<option value="TS-1">' not in web.get("/complaints/resolve", headers=FOREIGN).text  # not theirs

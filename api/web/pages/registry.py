@@ -11,8 +11,10 @@ from domain.values import check_uscc
 from api.auth import in_scope
 from api.commands import load
 from api.deps import CatalogueDep, LedgerDep
+from api.routers._readmodels import ReadModelsDep
 from api.routers.communities import community_out
 from api.routers.providers import provider_out
+from api.web.pages._complaint_list import complaints_of
 from api.web.templating import PageReader, render
 
 # ?kind= of a form's confirmation → the word for it (an inspection's confirmation has no kind)
@@ -39,10 +41,10 @@ def communities(request: Request, user: PageReader, catalogue: CatalogueDep) -> 
 
 
 @router.get("/communities/{code}")
-def community(code: str, request: Request, user: PageReader, ledger: LedgerDep) -> Any:
+def community(code: str, request: Request, user: PageReader, ledger: LedgerDep, read_models: ReadModelsDep) -> Any:
     c = community_out(load(ledger, Community, code, "code"))
     saved = SAVED.get(request.query_params.get("kind", ""), "insp.saved")
     return render(request, "community.html",
                   {"c": c, "recorded": request.query_params.get("recorded"), "saved": saved,
-                   "records_here": in_scope(user, c.street, c.code)},
+                   "complaints": complaints_of(read_models, c.code), "records_here": in_scope(user, c.street, c.code)},
                   user=user)
