@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     # tokens file (a real deployment) turns it off, whatever this says.
     dev_auth: bool = True
     # Bearer tokens: a TOML or JSON file of users with the SHA-256 of their token
-    # (see api/auth/users.py; `taizhang token` prints an entry).
+    # (see api/auth/users.py; `taizhang token` writes an entry with its expiry, --list, --revoke).
     auth_tokens_file: Path | None = None
     # Who keeps the read models (the API's lists and counts, the result pages) current:
     # "memory" (the app itself, in-process, caught up before every read: always current) or

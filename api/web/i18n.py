@@ -141,6 +141,7 @@ LABELS: dict[str, dict[str, str]] = {
 
 # Domain rules (DomainError.rule) in Chinese, for messages next to form fields.
 RULES_ZH: dict[str, str] = {
+    "not_after_today": "日期不能晚于今天（北京时间）。",
     "required": "此项必填。",
     "exists": "不存在，请检查编码。",
     "month_format": "月份格式应为 YYYY-MM，例如 2024-03。",

@@ -120,3 +120,13 @@ def test_provider_community_and_approvals_pages(client) -> None:
     assert "E-001" not in client.get("/approvals", headers=as_role("party_committee", "辛庄镇")).text
     missing = client.get("/communities/NOPE", headers=AUDITOR)
     assert missing.status_code == 404 and "出错了" in missing.text
+
+
+def test_an_inspection_dated_after_today_is_refused_next_to_its_date_and_nothing_is_written(client) -> None:
+    setup_registry(client)
+    before = client.app.state.ledger.max_position()
+    response = client.post("/inspections/new", data=inspection(occurred_on="2999-01-01", form_key="a4"),
+                           headers=STREET_USER)
+    assert response.status_code == 422
+    assert re.search(r'id="occurred_on-error">[^<]*不能晚于今天', response.text), response.text
+    assert client.app.state.ledger.max_position() == before

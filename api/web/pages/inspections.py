@@ -71,6 +71,8 @@ def _record(ledger: Any, user: Any, values: dict) -> int:
         occurred_on = date.fromisoformat(values.get("occurred_on", ""))
     except ValueError:
         raise ValidationError("occurred_on", "date", "must be a date (YYYY-MM-DD)") from None
+    if occurred_on > ledger_today():  # as the API's CommandIn refuses it
+        raise ValidationError("occurred_on", "not_after_today", "must not be after today (Asia/Shanghai)")
     community = load(ledger, Community, code, "community_code")
     require_scope(user, community.street, community.code)
     items = {i: values.get(f"item_{i}", "pass") == "pass" for i in ITEMS}
