@@ -27,6 +27,7 @@ settings.load_profile(
 
 
 # --- stores ------------------------------------------------------------------
+import gc  # noqa: E402
 import uuid  # noqa: E402
 
 import pytest  # noqa: E402
@@ -70,6 +71,14 @@ def postgres_admin():
     conn.close()
 
 
+def _drop_schema(admin, schema: str) -> None:
+    # Ledgers and runners a test dropped without closing still hold pooled connections until the
+    # garbage collector finalises them; left to chance, a full run reaches PostgreSQL's 100-client
+    # limit. Collecting here closes them before the next test opens more.
+    gc.collect()
+    admin.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
 def _postgres_schema_url(admin) -> tuple[str, str]:
     schema = "t_" + uuid.uuid4().hex[:12]
     admin.execute(f"CREATE SCHEMA {schema}")
@@ -93,7 +102,7 @@ def sqlite_url(tmp_path) -> str:
 def postgres_url(postgres_admin):
     url, schema = _postgres_schema_url(postgres_admin)
     yield url
-    postgres_admin.execute(f"DROP SCHEMA {schema} CASCADE")
+    _drop_schema(postgres_admin, schema)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -105,4 +114,4 @@ def database_url(request, tmp_path):
     admin = request.getfixturevalue("postgres_admin")
     url, schema = _postgres_schema_url(admin)
     yield url
-    admin.execute(f"DROP SCHEMA {schema} CASCADE")
+    _drop_schema(admin, schema)
