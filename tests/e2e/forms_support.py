@@ -4,7 +4,7 @@ the form's key, the message next to a field, the ledger position."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from fastapi.testclient import TestClient
@@ -49,3 +49,11 @@ def check_refused_field(client: TestClient, path: str, values: dict, headers: di
         assert f'aria-describedby="{field}-error"' in response.text or f'{field}-error"' in response.text, case
         assert label == "" or f'<a href="#{field}">{label}</a>：' in response.text, case
     assert position(client) == before, case
+
+
+def check_refused_fields(client: TestClient, path: str, make: Callable[..., dict], headers: dict,
+                         cases: list[tuple[str, str, str, int, str]]) -> None:
+    """:func:`check_refused_field` for each (field, value, words, status, label), each with its own form key."""
+    for n, (field, value, words, status, label) in enumerate(cases):
+        check_refused_field(client, path, make(**{field: value}, form_key=f"case{n}"), headers,
+                            field, words, status, label)

@@ -11,7 +11,9 @@ from datetime import timedelta
 import pytest
 
 from api.clock import ledger_today
-from tests.e2e.forms_support import add_community, check_refused_field, form_key, position, registry_client
+from tests.e2e.forms_support import (
+    add_community, check_refused_field, check_refused_fields, form_key, position, registry_client,
+)
 from tests.e2e.helpers import AUDITOR, FINANCE, HB, OTHER_STREET, STREET, STREET_USER, USCC, as_role, ok
 from tests.unit.audit.support import Tamperer
 
@@ -120,9 +122,7 @@ def test_each_refused_complaint_value_is_named_next_to_its_field_in_chinese_and_
         ("occurred_on", TOMORROW, "日期不能晚于今天", 422, "受理日期"),
         ("occurred_on", "昨天", "日期格式应为 YYYY-MM-DD", 422, "受理日期"),
     ]
-    for n, (field, value, words, status, label) in enumerate(cases):
-        check_refused_field(web, "/complaints/new", complaint(**{field: value}, form_key=f"c{n}"), STREET_USER,
-                            field, words, status, label)
+    check_refused_fields(web, "/complaints/new", complaint, STREET_USER, cases)
 
 
 def test_each_refused_resolution_value_is_named_next_to_its_field_in_chinese_and_nothing_is_written(web) -> None:
@@ -136,9 +136,7 @@ def test_each_refused_resolution_value_is_named_next_to_its_field_in_chinese_and
         ("occurred_on", "2024-02-29", "不能早于受理日期（2024-03-01）", 422, "办结日期"),
         ("occurred_on", TOMORROW, "日期不能晚于今天", 422, "办结日期"),
     ]
-    for n, (field, value, words, status, label) in enumerate(cases):
-        check_refused_field(web, "/complaints/resolve", resolution(**{field: value}, form_key=f"r{n}"), RC_USER,
-                            field, words, status, label)
+    check_refused_fields(web, "/complaints/resolve", resolution, RC_USER, cases)
 
 
 def test_roles_the_api_refuses_are_refused_by_the_complaint_forms(web) -> None:

@@ -9,7 +9,9 @@ from datetime import timedelta
 import pytest
 
 from api.clock import ledger_today
-from tests.e2e.forms_support import add_community, check_refused_field, field_error, form_key, position, registry_client
+from tests.e2e.forms_support import (
+    add_community, check_refused_field, check_refused_fields, field_error, form_key, position, registry_client,
+)
 from tests.e2e.helpers import AUDITOR, HB, OTHER_STREET, STREET, STREET_USER, as_role, ok
 
 RC_USER = as_role("residents_committee", STREET, "rc-1")
@@ -91,9 +93,7 @@ def test_each_refused_survey_value_is_named_next_to_its_field_in_chinese_and_not
         ("occurred_on", TOMORROW, "日期不能晚于今天", 422, "调查日期"),
         ("document", "文" * 201, "不能超过 200 个字符", 422, "文书编号（可选）"),
     ]
-    for n, (field, value, words, status, label) in enumerate(cases):
-        check_refused_field(web, "/surveys/new", survey(**{field: value}, form_key=f"s{n}"), STREET_USER,
-                            field, words, status, label)
+    check_refused_fields(web, "/surveys/new", survey, STREET_USER, cases)
 
 
 def test_each_refused_fee_value_is_named_next_to_its_field_in_chinese_and_nothing_is_written(web) -> None:
@@ -108,9 +108,7 @@ def test_each_refused_fee_value_is_named_next_to_its_field_in_chinese_and_nothin
         ("amount_collected", "6000.01", "不能超过应收金额", 422, "实收金额（元）"),
         ("occurred_on", TOMORROW, "日期不能晚于今天", 422, "收缴日期"),
     ]
-    for n, (field, value, words, status, label) in enumerate(cases):
-        check_refused_field(web, "/fees/new", fees(**{field: value}, form_key=f"f{n}"), RC_USER,
-                            field, words, status, label)
+    check_refused_fields(web, "/fees/new", fees, RC_USER, cases)
 
 
 def test_several_refused_values_are_all_shown_at_once(web) -> None:
