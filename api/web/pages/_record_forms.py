@@ -36,7 +36,6 @@ FORM_FIELD = {"community_code": "community", "complaint_code": "complaint", "sou
 _RULES = {"decimal_parsing": "decimal", "enum": "choice", "literal_error": "choice"}
 # Rules whose sentence speaks to someone at a form (the import's speak to someone with a file).
 _FORM_SENTENCES = ("exists", "same_command", "conflict", "optimistic_concurrency", "own_street", "role_permission")
-NOT_AFTER_TODAY = {"zh": "日期不能晚于今天（北京时间）。", "en": "must not be after today (Asia/Shanghai)"}
 
 
 @dataclass(frozen=True)
@@ -88,7 +87,7 @@ def form_community(cmd: CommandContext, values: dict) -> str:
 
 def message(error: DomainError, lang: str) -> str:
     if (error.field, error.rule) == ("occurred_on", "value_error"):  # CommandIn's "not after today"
-        return NOT_AFTER_TODAY.get(lang, NOT_AFTER_TODAY["en"])
+        return RULES_ZH["not_after_today"] if lang == "zh" else "must not be after today (Asia/Shanghai)"
     if lang != "zh":
         return error.message
     if error.rule in _FORM_SENTENCES:
