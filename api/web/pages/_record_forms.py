@@ -42,7 +42,7 @@ _FORM_SENTENCES = ("exists", "same_command", "conflict", "optimistic_concurrency
 class Field:
     name: str  # form field name and element id
     label: str  # word key
-    kind: str = "text"  # text | count | money | date | textarea | select | yesno | community | complaint
+    kind: str = "text"  # text | count | money | number | date | textarea | select | yesno | community | complaint | objection
     hint: str = ""  # word key
     schema: str = ""  # the input schema's field it fills ("" → same name; "-" → none)
     choices: tuple[tuple[str, str], ...] = ()  # select/yesno: (value, word key)
@@ -50,13 +50,18 @@ class Field:
 
 @dataclass(frozen=True)
 class Target:
-    """The Ledger call of a valid form, the aggregate it addresses and the community page to return to."""
+    """The Ledger call of a valid form, the aggregate it addresses and the community page to return to
+    (or ``back``, for a form that does not act on a community: a rating cycle's)."""
 
     call: Callable[..., Any]
     kind: str
     code: str
     community: str
     creates: bool = False
+    back: str = ""
+
+    def confirmation(self, position: int, name: str) -> str:
+        return f"{self.back or f'/communities/{self.community}'}?recorded={position}&kind={name}"
 
 
 @dataclass(frozen=True)
@@ -67,8 +72,9 @@ class RecordForm:
     title: str
     fields: tuple[Field, ...]
     schema: type[CommandIn]
-    community: Callable[[CommandContext, dict], str]  # scope check (raises): the community acted on
+    community: Callable[[CommandContext, dict], str]  # scope check (raises): the community (or cycle) acted on
     target: Callable[[CommandContext, CommandIn, str, dict], Target]  # (…, body, community, form values)
+    button: str = ""  # word key of the submit button ("" → 提交)
 
 
 class FormInvalid(Exception):
@@ -85,11 +91,22 @@ def form_community(cmd: CommandContext, values: dict) -> str:
     return cmd.scope_community(code, "community_code").code
 
 
+# Chinese sentences a group of forms adds for its own rules ("rule" or "field:rule", the latter first).
+_SENTENCES: dict[str, str] = {}
+
+
+def add_sentences(sentences: dict[str, str]) -> None:
+    _SENTENCES.update(sentences)
+
+
 def message(error: DomainError, lang: str) -> str:
     if (error.field, error.rule) == ("occurred_on", "value_error"):  # CommandIn's "not after today"
         return RULES_ZH["not_after_today"] if lang == "zh" else "must not be after today (Asia/Shanghai)"
     if lang != "zh":
         return error.message
+    own = _SENTENCES.get(f"{error.field}:{error.rule}") or _SENTENCES.get(error.rule)
+    if own:
+        return own
     if error.rule in _FORM_SENTENCES:
         return RULES_ZH[error.rule]
     return import_sentence(error)
@@ -130,13 +147,13 @@ def validate(form: RecordForm, cmd: CommandContext, values: dict) -> tuple[Comma
     return body, community
 
 
-def record(form: RecordForm, cmd: CommandContext, values: dict) -> tuple[str, int]:
-    """Run the form's command; (community code, ledger position of the first event recorded)."""
+def record(form: RecordForm, cmd: CommandContext, values: dict) -> tuple[Target, int]:
+    """Run the form's command; (its target, ledger position of the first event recorded)."""
     body, community = validate(form, cmd, values)
     target = form.target(cmd, body, community, values)
     result = cmd.execute(target.call, body, creates=target.creates)
     cmd.check_replay(result, kind=target.kind, code=target.code)
-    return target.community, result.positions[0] if result.positions else cmd.ledger.max_position()
+    return target, result.positions[0] if result.positions else cmd.ledger.max_position()
 
 
 def errors_by_field(form: RecordForm, errors: list[DomainError], lang: str) -> dict[str, str]:
@@ -150,7 +167,8 @@ def errors_by_field(form: RecordForm, errors: list[DomainError], lang: str) -> d
 
 def show(request: Request, user: Any, catalogue: Any, form: RecordForm, values: dict,
          errors: dict | None = None, status: int = 200, **context: Any) -> Any:
-    communities = [c for c in catalogue.communities() if in_scope(user, c.street, c.code)]
+    # (No catalogue: a form that does not pick a community, e.g. a rating cycle's.)
+    communities = [c for c in catalogue.communities() if in_scope(user, c.street, c.code)] if catalogue else []
     current = next((c for c in communities if c.code == values.get("community")), None)
     return render(request, "record_form.html",
                   {"form": form, "values": values, "errors": errors or {}, "communities": communities,
@@ -170,18 +188,19 @@ def blank(form: RecordForm, request: Request, **defaults: str) -> dict:
 
 
 async def submit(request: Request, user: Any, ledger: Any, catalogue: Any, form: RecordForm,
-                 **context: Any) -> Any:
+                 fixed: dict | None = None, **context: Any) -> Any:
+    """``fixed``: values the URL gives (a cycle's code), never taken from the posted form."""
     authorize(user, form.command)
-    values = {k: str(v).strip() for k, v in (await request.form()).items()}
+    values = {**{k: str(v).strip() for k, v in (await request.form()).items()}, **(fixed or {})}
     key = values.get("form_key") or None
     cmd = CommandContext(form.command, user, ledger, f"web-{form.name}:{key}" if key else None, None)
     try:
-        community, position = record(form, cmd, values)
+        target, position = record(form, cmd, values)
     except (FormInvalid, DomainError) as error:
         errors = error.errors if isinstance(error, FormInvalid) else [error]
         return show(request, user, catalogue, form, values, errors_by_field(form, errors, page_lang(request)),
                     status=status_for(errors[0]), **context)
-    return RedirectResponse(f"/communities/{community}?recorded={position}&kind={form.name}", status_code=303)
+    return RedirectResponse(target.confirmation(position, form.name), status_code=303)
 
 
 def community_households(catalogue: Any, code: str) -> str:
