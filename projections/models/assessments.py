@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from json import JSONEncoder
 
-from sqlalchemy import Boolean, Column, Float, Integer, MetaData, String, Table, Text
+from sqlalchemy import Boolean, Column, Float, Index, Integer, MetaData, String, Table, Text
 
 from domain.community import Community
 from domain.sheet import AssessmentSheet, sheet_of
@@ -23,8 +23,9 @@ metadata = MetaData()
 
 inspections = Table(
     "inspections", metadata,
-    Column("community_code", String(64), primary_key=True),
-    Column("version", Integer, primary_key=True),
+    Column("position", Integer, primary_key=True),  # the record's ledger position: see CommunityRecords
+    Column("community_code", String(64), nullable=False),
+    Column("version", Integer, nullable=False),
     Column("month", String(7), nullable=False),
     Column("quarter", String(7), nullable=False),
     Column("passed", Boolean, nullable=False),
@@ -34,12 +35,14 @@ inspections = Table(
     Column("inspected_on", String(10), nullable=False),
     Column("corrected", Boolean, nullable=False),
     Column("withdrawn", Boolean, nullable=False),
+    Index("inspections_record", "community_code", "version", unique=True),
 )
 
 assessments = Table(
     "assessments", metadata,
-    Column("community_code", String(64), primary_key=True),
-    Column("version", Integer, primary_key=True),
+    Column("position", Integer, primary_key=True),  # the record's ledger position: see CommunityRecords
+    Column("community_code", String(64), nullable=False),
+    Column("version", Integer, nullable=False),
     Column("quarter", String(7), nullable=False),
     Column("points", Text, nullable=False),  # canonical JSON: section → points
     Column("total", Float, nullable=False),
@@ -49,6 +52,7 @@ assessments = Table(
     Column("assessed_on", String(10), nullable=False),
     Column("corrected", Boolean, nullable=False),
     Column("withdrawn", Boolean, nullable=False),
+    Index("assessments_record", "community_code", "version", unique=True),
 )
 
 packs = packs_table(metadata, "assessments")
@@ -102,9 +106,10 @@ def _fix_assessment(projection: AssessmentsProjection, row: dict, fields: dict, 
 
 class AssessmentsProjection(CommunityRecords, PackAware):
     name = "assessments"
-    version = 1
+    version = 2  # 2: rows keyed by ledger position
     metadata = metadata
     packs = packs
+    deferred_indexes = True  # the record indexes serve the queries; corrections read by primary key
     correctable = {
         topic(Community.InspectionRecorded): (inspections, _fix_inspection),
         topic(Community.AssessmentRecorded): (assessments, _fix_assessment),
@@ -127,14 +132,14 @@ class AssessmentsProjection(CommunityRecords, PackAware):
         if quarter is None:
             quarter = self._quarters[month] = month_quarter(month)
         failed = "" if all(items.values()) else ",".join(sorted(k for k, v in items.items() if not v))
-        self.out.insert(inspections, (self.communities.code(e.originator_id), e.version, month, quarter,
+        self.out.insert(inspections, (e.position, self.communities.code(e.originator_id), e.version, month, quarter,
                                       s["passed"], len(items), failed, s["provider_uscc"],
                                       s["occurred_on"]["_data_"], False, False))
 
     @on(Community.AssessmentRecorded)
     def _assessment(self, e: Record) -> None:
         s = e.state
-        self.out.insert(assessments, (self.communities.code(e.originator_id), e.version, s["quarter"],
+        self.out.insert(assessments, (e.position, self.communities.code(e.originator_id), e.version, s["quarter"],
                                       _points_json(s["points"]), float(s["total"]), s["grade"],
                                       ",".join(sorted(s["vetoes"])), s["provider_uscc"], e.occurred_on,
                                       False, False))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table
+from sqlalchemy import Boolean, Column, Index, Integer, MetaData, String, Table
 
 from domain.community import Community
 from projections.base import on
@@ -17,8 +17,9 @@ metadata = MetaData()
 
 fee_months = Table(
     "fee_months", metadata,
-    Column("community_code", String(64), primary_key=True),
-    Column("version", Integer, primary_key=True),
+    Column("position", Integer, primary_key=True),  # the record's ledger position: see CommunityRecords
+    Column("community_code", String(64), nullable=False),
+    Column("version", Integer, nullable=False),
     Column("month", String(7), nullable=False, index=True),
     Column("provider_uscc", String(18)),
     Column("households_billed", Integer, nullable=False),
@@ -28,6 +29,7 @@ fee_months = Table(
     Column("collected_on", String(10), nullable=False),
     Column("corrected", Boolean, nullable=False),
     Column("withdrawn", Boolean, nullable=False),
+    Index("fee_months_record", "community_code", "version", unique=True),
 )
 
 _FIELDS = ("month", "households_billed", "households_paid", "amount_billed", "amount_collected")
@@ -43,15 +45,15 @@ def _fix(_projection, row: dict, fields: dict, _day: str) -> dict:
 
 class FeesProjection(CommunityRecords):
     name = "fees"
-    version = 1
+    version = 2  # 2: rows keyed by ledger position
     metadata = metadata
     correctable = {topic(Community.FeesCollected): (fee_months, _fix)}
-    deferred_indexes = True  # the month index serves the queries; corrections read by primary key
+    deferred_indexes = True  # the indexes serve the queries; corrections read by primary key
 
     @on(Community.FeesCollected)
     def _fees(self, e: Record) -> None:
         s = e.state
-        self.out.insert(fee_months, (self.communities.code(e.originator_id), e.version, s["month"],
+        self.out.insert(fee_months, (e.position, self.communities.code(e.originator_id), e.version, s["month"],
                                      s["provider_uscc"], s["households_billed"], s["households_paid"],
                                      s["amount_billed"]["_data_"], s["amount_collected"]["_data_"],
                                      s["occurred_on"]["_data_"], False, False))

@@ -166,7 +166,7 @@ def test_a_version_bump_rebuilds_the_projection(sqlite_url):
     before = digests(sqlite_url, ["fees"])["fees"]["digest"]
 
     class FeesV2(FeesProjection):
-        version = 2
+        version = FeesProjection.version + 1
 
     with Runner(sqlite_url, projections=[FeesV2]) as runner:
         assert runner.positions()["fees"] == 0  # reset by the bump
