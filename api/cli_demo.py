@@ -177,6 +177,8 @@ def register(app: typer.Typer) -> None:
         for report in AFTER_DEMO_REPORTS:
             report(run)
         publications_report(run)
+        if config.kind != "memory":
+            read_models_report(run)
 
 
 def audited(url: str, settings: Settings, console: Console):
@@ -214,6 +216,17 @@ def publications_report(run: DemoRun) -> None:
     if latest is not None:
         run.console.print(f"核验全部发布：taizhang audit replay --checkpoint {latest.size}"
                           f"（按检查点重算评星、黑名单、补贴清单并比对签名摘要）；公钥 {run.audit.notary.key_path}.pub")
+
+
+def read_models_report(run: DemoRun) -> None:
+    """Build every read model now, with a progress bar: the first page after ``taizhang serve`` then reads
+    ready tables instead of building them while the user waits."""
+    from api.cli_project import _Bar
+    from projections import service
+
+    with _Bar("读模型 read models") as bar:
+        position = service.catch_up(run.database_url, None, progress=bar)
+    run.console.print(f"读模型已建至台账位置 {position:,}（taizhang serve 的页面直接读取）。")
 
 
 KIND_ZH = {"ratings": "星级评定", "blacklist": "黑名单", "subsidy_list": "补贴清单"}

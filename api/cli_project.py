@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import signal
 import threading
+import time
 from datetime import date
 from typing import Optional
 
@@ -25,16 +26,19 @@ class _Bar:
                                  TimeRemainingColumn(), console=console, transient=False)
         self.task = None
         self.events = 0
+        self.started = time.perf_counter()
 
     def __enter__(self) -> _Bar:
         self.progress.start()
+        self.started = time.perf_counter()
         return self
 
     def __call__(self, position: int, target: int, events: int) -> None:
-        if self.task is None:
+        if self.task is None:  # the target is known with the first batch, which is done by now
             self.task = self.progress.add_task("", total=target, rate="")
         self.events += events
-        elapsed = self.progress.tasks[0].elapsed or 1e-9
+        # From the start, not from the task's creation: the first batch's time counts too.
+        elapsed = max(time.perf_counter() - self.started, 1e-9)
         self.progress.update(self.task, completed=position, total=target, rate=f"{self.events / elapsed:,.0f}")
 
     def __exit__(self, *exc: object) -> None:

@@ -67,3 +67,22 @@ def test_fresh_does_not_wipe_postgresql_but_says_how(app, postgres_url):
     again = run(app, "--database-url", postgres_url, "--fresh")
     assert again.exit_code == 1
     assert "DROP SCHEMA" in again.output
+
+
+def test_demo_leaves_every_read_model_caught_up_with_the_ledger(app, sqlite_url):
+    from domain.ledger import Ledger
+    from projections.db import engine_for
+    from projections.registry import PROJECTIONS
+    from projections.tracking import read_tracking
+
+    result = run(app, "--database-url", sqlite_url)
+    assert result.exit_code == 0, result.output
+    assert "读模型已建至台账位置" in result.output
+    ledger = Ledger(sqlite_url)
+    last = ledger.max_position()
+    ledger.close()
+    engine = engine_for(sqlite_url)
+    with engine.connect() as conn:
+        tracked = read_tracking(conn)
+    engine.dispose()
+    assert {name: tracked[name].position for name in PROJECTIONS} == {name: last for name in PROJECTIONS}
