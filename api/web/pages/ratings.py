@@ -1,14 +1,17 @@
 """Star ratings for the housing bureau and the auditor: the cycles, one cycle
 (distribution, cut points, method, publications with republications, objections,
 results) and why one provider got its stars (departments, re-normalised weights,
-events, pack), with its credit. The public is sent to /public/stars."""
+events, pack), with its credit. The public is sent to /public/stars. The cycle page also
+shows the wizard (评定向导, ``_cycle_steps``): where the cycle stands and its next step's forms."""
 
 from typing import Any
 
 from fastapi import APIRouter, Request
 
+from api.deps import LedgerDep
 from api.routers._readmodels import RATINGS_READERS, ReadModelsDep, parse_day
 from api.routers.ratings_read import cycle_detail, cycles_overview, provider_explanation
+from api.web.pages._cycle_steps import wizard
 from api.web.pages._results import gate, page
 from api.web.templating import PageUser
 
@@ -26,13 +29,14 @@ def cycles(request: Request, user: PageUser, read_models: ReadModelsDep) -> Any:
 
 
 @router.get("/ratings/{code}")
-def cycle(code: str, request: Request, user: PageUser, read_models: ReadModelsDep) -> Any:
+def cycle(code: str, request: Request, user: PageUser, read_models: ReadModelsDep, ledger: LedgerDep) -> Any:
     if (redirect := gate(user, RATINGS_READERS, WHAT, "/public/stars")) is not None:
         return redirect
     with read_models.connect() as (conn, position):
         c = cycle_detail(conn, code)
     total = sum(c["distribution"].values())
-    return page(request, "rating_cycle.html", {"c": c, "total": total, "position": position}, user)
+    return page(request, "rating_cycle.html", {"c": c, "total": total, "position": position,
+                                               "wiz": wizard(request, user, ledger, code)}, user)
 
 
 @router.get("/ratings/{code}/providers/{uscc}")

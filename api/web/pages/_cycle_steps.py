@@ -1,0 +1,51 @@
+"""The cycle page's wizard (评定向导): where the cycle stands, as a list of steps, and the
+forms that move it on, for the roles that may run them. Taken from the ledger's aggregate,
+not the read models, so the next step is never one a lagging projection suggests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+
+from domain.errors import NotFoundError
+from domain.rating_cycle import RatingCycle
+
+from api.auth import allowed
+from api.commands import load
+from api.web.pages.cycle_forms import (
+    CLOSE, COMPUTE, DECIDE, OBJECTION, OPEN, PUBLISH, REPUBLISH, SAVED, form_context, pending_objections, step_values,
+)
+
+STEPS = ("scheme", "open", "scores", "close", "compute", "publish", "appeals")
+# A cycle's status → the step it is at. Open for scores: the scores are the step, closing ends it.
+AT = {"scheme": "open", "open": "scores", "closed": "compute", "computed": "publish", "published": "appeals"}
+MOVES = {"scheme": (OPEN,), "open": (CLOSE,), "closed": (COMPUTE,), "computed": (PUBLISH,),
+         "published": (OBJECTION,)}
+
+
+def _moves(cycle: RatingCycle) -> tuple:
+    moves = MOVES.get(cycle.status, ())
+    if cycle.status == "published":
+        moves += (DECIDE,) if pending_objections(cycle) else ()
+        moves += (REPUBLISH,) if cycle.unapplied_upheld() else ()
+    return moves
+
+
+def wizard(request: Request, user: Any, ledger: Any, code: str) -> dict:
+    """``steps`` (key, state), ``at`` (the current step), ``step_forms`` (inline forms the user may submit), ``pending``,
+    ``scores`` and ``moves_hidden`` (a next step exists but this role may not take it)."""
+    try:
+        cycle = load(ledger, RatingCycle, code, "cycle_code")
+    except NotFoundError:  # read models of another ledger (an as-of copy): nothing to move on
+        return {"steps": []}
+    at = STEPS.index(AT.get(cycle.status, "appeals"))
+    steps = [{"key": k, "state": "done" if n < at else "current" if n == at else "todo"} for n, k in enumerate(STEPS)]
+    moves = _moves(cycle)
+    mine = [f for f in moves if allowed(user, f.command)]
+    forms = [{"form": f, "values": step_values(f, request, cycle), "prefix": f"{f.name}-", **form_context(f, code, cycle)}
+             for f in mine]
+    kind = request.query_params.get("kind", "")
+    return {"steps": steps, "at": STEPS[at], "step_forms": forms, "pending": pending_objections(cycle), "scores": len(cycle.scores),
+            "moves_hidden": bool(moves) and not mine, "may_decide": allowed(user, DECIDE.command),
+            "recorded": request.query_params.get("recorded") if kind in SAVED else None, "saved": SAVED.get(kind)}
