@@ -15,6 +15,7 @@ decides who keeps them current:
 
 from __future__ import annotations
 
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -26,6 +27,7 @@ from sqlalchemy.engine import Connection
 
 from domain.idempotency import IdempotencyRecord
 from domain.ledger import Ledger
+from domain.store import parse_database_url
 from projections import queries
 from projections.db import events_table
 from projections.models.registry import providers as providers_table
@@ -85,7 +87,11 @@ def _day(value: Any) -> date:
 class Catalogue:
     def __init__(self, ledger: Ledger, read_models: ReadModels) -> None:
         self.ledger, self.read_models = ledger, read_models
-        self._events_sql = text(f"SELECT count(*) FROM {events_table(read_models.url)} WHERE topic != :skip")
+        position = "rowid" if parse_database_url(read_models.url).kind == "sqlite" else "notification_id"
+        self._events_after_sql = text(f"SELECT count(*) FROM {events_table(read_models.url)} "
+                                      f"WHERE {position} > :lo AND {position} <= :hi AND topic != :skip")
+        self._counted = (0, 0)  # (a settled position, domain events up to it)
+        self._count_lock = threading.Lock()
 
     @contextmanager
     def _registry(self) -> Iterator[Connection | None]:
@@ -99,21 +105,33 @@ class Catalogue:
         last = self.ledger.max_position()
         with self._registry() as conn:
             if conn is None:
-                return Counts(events=self._events(), last_position=last)
+                return Counts(events=self._events(0, last), last_position=last)
             tracked = read_tracking(conn)
             found = queries.registry_counts(conn)
             complaints_open = queries.open_complaints(conn) if "complaints" in tracked else 0
         status = found["engagements"]
-        return Counts(events=self._events(), last_position=last, providers=found["providers"],
+        settled = min((t.position for t in tracked.values()), default=0)
+        return Counts(events=self._events(settled, last), last_position=last, providers=found["providers"],
                       communities=found["communities"], engagements_active=sum(status.get(s, 0) for s in ACTIVE),
                       entry_requests_pending=status.get("requested", 0), complaints_open=complaints_open,
                       lists_as_of=tracked["registry"].position if "registry" in tracked else 0)
 
-    def _events(self) -> int:
-        """Domain events in the log (idempotency records are bookkeeping, not history)."""
-        with self.read_models.engine.connect() as conn:
-            skip = get_topic(IdempotencyRecord.Applied)
-            return int(conn.execute(self._events_sql, {"skip": skip}).scalar_one())
+    def _events(self, settled: int, last: int) -> int:
+        """Domain events up to ``last`` (idempotency records are bookkeeping, not history).
+
+        The log below a position the read models have reached is settled (their runner reads only up
+        to the horizon, below which no late commit can land, projections.source), so it is counted
+        once and remembered; each call then counts only the rows after it, a range scan of the
+        position index instead of a scan of the whole log (which took a good part of a second at
+        a million events)."""
+        skip = get_topic(IdempotencyRecord.Applied)
+        with self.read_models.engine.connect() as conn, self._count_lock:
+            at, counted = self._counted
+            if settled > at:
+                counted += int(conn.execute(self._events_after_sql, {"lo": at, "hi": settled, "skip": skip}).scalar_one())
+                at, self._counted = settled, (settled, counted)
+            tail = conn.execute(self._events_after_sql, {"lo": at, "hi": max(last, at), "skip": skip}).scalar_one()
+        return counted + int(tail)
 
     def providers(self) -> list[ProviderRow]:
         with self._registry() as conn:

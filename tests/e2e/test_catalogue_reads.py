@@ -100,3 +100,27 @@ def test_an_in_memory_ledger_has_no_read_models_to_list_from(path) -> None:
     response = TestClient(app).get(f"/api/v1/{path}", headers=HB)
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "unavailable" and "memory://" in response.json()["error"]["message"]
+
+
+def test_the_ledger_event_count_stays_exact_as_the_log_grows(database_url) -> None:
+    """The count is remembered up to the read models' position and only the rows after it are counted
+    again: after every write it still equals a full count of the log's domain events."""
+    from sqlalchemy import text
+
+    from projections.db import engine_for, events_table
+
+    def full_count() -> int:
+        engine = engine_for(database_url)
+        with engine.connect() as conn:
+            n = conn.execute(text(f"SELECT count(*) FROM {events_table(database_url)} "
+                                  "WHERE topic NOT LIKE '%IdempotencyRecord%'")).scalar_one()
+        engine.dispose()
+        return n
+
+    with closing_client(database_url) as client:
+        for n in range(4):
+            ok(post(client, "/providers", {**PROVIDER_BODY, "uscc": uscc(200 + n), "name": f"物业{n}"}, HB,
+                    **{"Idempotency-Key": f"provider-{n}"}))
+            counts = get(client, "ledger")
+            assert counts["events"] == full_count() == n + 1
+            assert counts["last_position"] == 2 * (n + 1)  # each with its idempotency record, not counted
