@@ -177,3 +177,35 @@ def test_a_role_without_the_command_sees_no_step_form_and_is_refused_403_on_post
     assert response.status_code == 403 and "无权" in response.text
     assert web.get(f"{CYCLE}/open", headers=AUDITOR).status_code == 403
     assert position(web) == before and status(web)["status"] == "scheme"
+
+
+def test_housing_bureau_adopts_a_scheme_pack_from_the_ratings_page_and_lands_on_the_new_cycle(web) -> None:
+    html = web.get("/ratings", headers=HB).text
+    assert "采用评定方案" in html and 'action="/cycles/new"' in html and "津南区物业服务星级评定" in html
+    before = position(web)
+    data = {"form_key": form_key(html), "code": "2025", "pack": "jinnan_default", "occurred_on": TODAY.isoformat()}
+    response = web.post("/cycles/new", data=data, headers=HB, follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/ratings/2025?recorded={before + 1}&kind=cycle_adopt"
+    after = position(web)
+    again = web.post("/cycles/new", data=data, headers=HB, follow_redirects=False)
+    assert again.status_code == 303 and again.headers["location"] == response.headers["location"]
+    assert position(web) == after  # the double submit recorded once
+    page = web.get(response.headers["location"], headers=HB).text
+    assert f"已采用评定方案，账本位置：{before + 1}" in page and 'action="/ratings/2025/open"' in page
+    cycle = ok(web.get("/api/v1/cycles/2025", headers=AUDITOR), 200)
+    assert cycle["status"] == "scheme" and len(cycle["departments"]) > 1
+
+
+def test_a_refused_scheme_pack_or_cycle_code_is_named_next_to_its_field(web) -> None:
+    def adopting(**values: str) -> dict:
+        return {"code": "2025", "pack": "jinnan_default", "occurred_on": TODAY.isoformat(), **values}
+
+    check_refused_fields(web, "/cycles/new", adopting, HB, [
+        ("pack", "credit_default", "请选择一个评定方案包", 422, "评定方案包"),
+        ("code", "", "此项必填", 422, "评定周期编码"),
+        ("code", "RC-2024", "已登记", 409, "评定周期编码"),
+        ("occurred_on", TOMORROW, "日期不能晚于今天", 422, "采用日期"),
+    ])
+    assert 'action="/cycles/new"' not in web.get("/ratings", headers=AUDITOR).text
+    assert web.post("/cycles/new", data=adopting(form_key="x"), headers=AUDITOR).status_code == 403

@@ -75,6 +75,8 @@ class RecordForm:
     community: Callable[[CommandContext, dict], str]  # scope check (raises): the community (or cycle) acted on
     target: Callable[[CommandContext, CommandIn, str, dict], Target]  # (…, body, community, form values)
     button: str = ""  # word key of the submit button ("" → 提交)
+    # The schema's input from the form's (a scheme pack's name → the scheme it holds); may raise.
+    expand: Callable[[dict], dict] | None = None
 
 
 class FormInvalid(Exception):
@@ -133,7 +135,10 @@ def validate(form: RecordForm, cmd: CommandContext, values: dict) -> tuple[Comma
     errors: list[DomainError] = []
     body = None
     try:
-        body = form.schema.model_validate(_schema_input(form, values))
+        raw = _schema_input(form, values)
+        body = form.schema.model_validate(form.expand(raw) if form.expand else raw)
+    except DomainError as error:
+        errors.append(error)
     except SchemaError as error:
         for d in validation_details(list(error.errors())):
             errors.append(ValidationError(d["field"], _RULES.get(d["rule"], d["rule"]), d["message"]))

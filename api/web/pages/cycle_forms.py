@@ -82,8 +82,10 @@ DECIDE = _step("decide", "objection-decisions", "decide_objection", ObjectionDec
                Field("score", "cw.score", "number"), Field("stars", "cw.stars", "count"))
 REPUBLISH = _step("republish", "republication", "republish", RepublicationIn, "cw.republished_on")
 FORMS = (OPEN, CLOSE, COMPUTE, PUBLISH, OBJECTION, DECIDE, REPUBLISH)
-# The decision's confirmation word (saved.cycle_decision) reads better than the form's name.
-SAVED = {f.name: f"saved.{f.name}" for f in FORMS} | {DECIDE.name: "saved.cycle_decision"}
+# Confirmations on the cycle page (?kind=): the decision's word reads better than its form's name;
+# a new cycle (cycle_adopt.py) lands there too.
+SAVED = {f.name: f"saved.{f.name}" for f in FORMS} | {DECIDE.name: "saved.cycle_decision",
+                                                      "cycle_adopt": "saved.cycle_adopt"}
 
 
 def pending_objections(cycle: RatingCycle) -> list[dict]:

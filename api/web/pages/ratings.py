@@ -8,10 +8,12 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
+from api.auth import allowed
 from api.deps import LedgerDep
 from api.routers._readmodels import RATINGS_READERS, ReadModelsDep, parse_day
 from api.routers.ratings_read import cycle_detail, cycles_overview, provider_explanation
 from api.web.pages._cycle_steps import wizard
+from api.web.pages.cycle_adopt import ADOPT, adopt_context
 from api.web.pages._results import gate, page
 from api.web.templating import PageUser
 
@@ -25,7 +27,8 @@ def cycles(request: Request, user: PageUser, read_models: ReadModelsDep) -> Any:
         return redirect
     with read_models.connect() as (conn, position):
         rows = cycles_overview(conn)
-    return page(request, "ratings.html", {"rows": rows, "position": position}, user)
+    adopt = adopt_context(request) if allowed(user, ADOPT.command) else None
+    return page(request, "ratings.html", {"rows": rows, "position": position, "adopt": adopt}, user)
 
 
 @router.get("/ratings/{code}")
