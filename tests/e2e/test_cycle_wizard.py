@@ -209,3 +209,14 @@ def test_a_refused_scheme_pack_or_cycle_code_is_named_next_to_its_field(web) -> 
     ])
     assert 'action="/cycles/new"' not in web.get("/ratings", headers=AUDITOR).text
     assert web.post("/cycles/new", data=adopting(form_key="x"), headers=AUDITOR).status_code == 403
+
+
+def test_after_the_objection_window_the_wizard_says_so_and_offers_no_objection_form(web) -> None:
+    step(web, "open", period_start="2024-01-01", period_end="2024-12-31", occurred_on="2024-01-06")
+    scores(web)
+    step(web, "close", occurred_on="2025-01-05")
+    step(web, "result", occurred_on="2025-01-06")
+    step(web, "publication", occurred_on="2025-01-07")
+    html = web.get(CYCLE, headers=HB).text
+    assert "复核申请期限已于 2025-01-21 届满" in html and f'action="{CYCLE}/objections"' not in html
+    assert 'aria-current="step"' not in html and "您的角色不能推进此步骤" not in html

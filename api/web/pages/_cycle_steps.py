@@ -10,8 +10,10 @@ from fastapi import Request
 
 from domain.errors import NotFoundError
 from domain.rating_cycle import RatingCycle
+from domain.rating_result import appeal_deadline
 
 from api.auth import allowed
+from api.clock import ledger_today
 from api.commands import load
 from api.web.pages.cycle_forms import (
     CLOSE, COMPUTE, DECIDE, OBJECTION, OPEN, PUBLISH, REPUBLISH, SAVED, form_context, pending_objections, step_values,
@@ -24,28 +26,38 @@ MOVES = {"scheme": (OPEN,), "open": (CLOSE,), "closed": (COMPUTE,), "computed": 
          "published": (OBJECTION,)}
 
 
+def _deadline(cycle: RatingCycle) -> Any:
+    """The last day objections are received (after it the form would only be refused)."""
+    return appeal_deadline(cycle.publications[-1][2], cycle.appeal) if cycle.status == "published" else None
+
+
 def _moves(cycle: RatingCycle) -> tuple:
     moves = MOVES.get(cycle.status, ())
     if cycle.status == "published":
+        moves = () if ledger_today() > _deadline(cycle) else moves
         moves += (DECIDE,) if pending_objections(cycle) else ()
         moves += (REPUBLISH,) if cycle.unapplied_upheld() else ()
     return moves
 
 
 def wizard(request: Request, user: Any, ledger: Any, code: str) -> dict:
-    """``steps`` (key, state), ``at`` (the current step), ``step_forms`` (inline forms the user may submit), ``pending``,
-    ``scores`` and ``moves_hidden`` (a next step exists but this role may not take it)."""
+    """``steps`` (key, state), ``at`` (the current step; "" when all are done), ``step_forms`` (inline
+    forms the user may submit), ``pending``, ``scores``, the objection ``deadline`` and ``moves_hidden``
+    (a next step exists but this role may not take it)."""
     try:
         cycle = load(ledger, RatingCycle, code, "cycle_code")
     except NotFoundError:  # read models of another ledger (an as-of copy): nothing to move on
         return {"steps": []}
-    at = STEPS.index(AT.get(cycle.status, "appeals"))
+    moves, deadline = _moves(cycle), _deadline(cycle)
+    # Appeals are over once the window has closed and nothing is left to decide or publish again.
+    at = len(STEPS) if deadline and not moves else STEPS.index(AT.get(cycle.status, "appeals"))
     steps = [{"key": k, "state": "done" if n < at else "current" if n == at else "todo"} for n, k in enumerate(STEPS)]
-    moves = _moves(cycle)
     mine = [f for f in moves if allowed(user, f.command)]
-    forms = [{"form": f, "values": step_values(f, request, cycle), "prefix": f"{f.name}-", **form_context(f, code, cycle)}
-             for f in mine]
+    forms = [{"form": f, "values": step_values(f, request, cycle), "prefix": f"{f.name}-",
+              **form_context(f, code, cycle)} for f in mine]
     kind = request.query_params.get("kind", "")
-    return {"steps": steps, "at": STEPS[at], "step_forms": forms, "pending": pending_objections(cycle), "scores": len(cycle.scores),
+    return {"steps": steps, "at": STEPS[at] if at < len(STEPS) else "", "step_forms": forms,
+            "pending": pending_objections(cycle), "scores": len(cycle.scores), "deadline": deadline,
+            "appeals_over": bool(deadline) and ledger_today() > deadline,
             "moves_hidden": bool(moves) and not mine, "may_decide": allowed(user, DECIDE.command),
             "recorded": request.query_params.get("recorded") if kind in SAVED else None, "saved": SAVED.get(kind)}

@@ -3,10 +3,7 @@ rules: Chinese first, English for the switch."""
 
 from api.web.i18n import add
 from api.web.pages._record_forms import add_sentences
-
-
-def _w(**pairs: tuple[str, str]) -> dict[str, dict[str, str]]:
-    return {key.replace("__", "."): {"zh": zh, "en": en} for key, (zh, en) in pairs.items()}
+from api.web.pages._words import _w  # (the keys' "__" → ".")
 
 
 add(_w(
@@ -18,6 +15,8 @@ add(_w(
     cw__scores=("已收到 {n} 条部门评分（各部门通过接口或表格导入提交）。",
                 "{n} department scores received (departments submit them through the API or an import)."),
     cw__no_action=("您的角色不能推进此步骤。", "Your role may not move this step on."),
+    cw__appeals_until=("复核申请受理至 {day}（含）。", "Objections are received until {day}."),
+    cw__appeals_over=("复核申请期限已于 {day} 届满。", "The objection window closed on {day}."),
     cw__pending=("待决定的复核申请", "Objections awaiting a decision"),
     cw__decide_link=("作出复核决定", "Decide"),
     cw__open_title=("开始评定", "Open the cycle"), cw__open_button=("开始评定", "Open the cycle"),
@@ -75,7 +74,7 @@ add_sentences({
     "configured": "本台账未配置评定计算，无法计算结果。",
     "in_result": "该企业不在本周期的评定结果中。",
     "one_pending": "该企业已有未决定的复核申请。",
-    "appeal_window": "已超过复核申请期限（公布后若干个工作日）。",
+    "appeal_window": "已超过复核申请期限（公布后若干个工作日，见评定向导）。",
     "known_objection": "没有这个复核申请，请从列表中选择。",
     "decide_once": "该复核申请已作出决定。",
     "one_remedy": "成立时须填写部门和分数，或只填星级（二者选一）。",

@@ -42,7 +42,8 @@ _FORM_SENTENCES = ("exists", "same_command", "conflict", "optimistic_concurrency
 class Field:
     name: str  # form field name and element id
     label: str  # word key
-    kind: str = "text"  # text | count | money | number | date | textarea | select | yesno | community | complaint | objection
+    # text | count | money | number | date | textarea | select | yesno | community | complaint | objection
+    kind: str = "text"
     hint: str = ""  # word key
     schema: str = ""  # the input schema's field it fills ("" → same name; "-" → none)
     choices: tuple[tuple[str, str], ...] = ()  # select/yesno: (value, word key)
@@ -106,8 +107,7 @@ def message(error: DomainError, lang: str) -> str:
         return RULES_ZH["not_after_today"] if lang == "zh" else "must not be after today (Asia/Shanghai)"
     if lang != "zh":
         return error.message
-    own = _SENTENCES.get(f"{error.field}:{error.rule}") or _SENTENCES.get(error.rule)
-    if own:
+    if own := _SENTENCES.get(f"{error.field}:{error.rule}") or _SENTENCES.get(error.rule):
         return own
     if error.rule in _FORM_SENTENCES:
         return RULES_ZH[error.rule]
