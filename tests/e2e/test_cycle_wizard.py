@@ -5,6 +5,7 @@ Each test runs on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -220,3 +221,28 @@ def test_after_the_objection_window_the_wizard_says_so_and_offers_no_objection_f
     html = web.get(CYCLE, headers=HB).text
     assert "复核申请期限已于 2025-01-21 届满" in html and f'action="{CYCLE}/objections"' not in html
     assert 'aria-current="step"' not in html and "您的角色不能推进此步骤" not in html
+
+
+def _department_options(html: str) -> list[str]:
+    select = html.split('name="department"', 1)[1].split("</select>", 1)[0]
+    return re.findall(r'<option value="([^"]*)"', select)
+
+
+def test_the_decision_form_offers_only_the_departments_of_the_cycles_scheme(web) -> None:
+    published(web)
+    step(web, "objections", provider_uscc=SECOND, reason="评分有误", occurred_on=TODAY.isoformat())
+    for page in (CYCLE, f"{CYCLE}/objection-decisions"):
+        html = web.get(page, headers=HB).text
+        assert _department_options(html) == ["", "housing_bureau", "civil_affairs"], page
+        assert "消防救援" not in html, page
+
+
+def test_a_pending_objection_names_the_provider_not_only_its_uscc(web) -> None:
+    published(web)
+    step(web, "objections", provider_uscc=SECOND, reason="评分有误", occurred_on=TODAY.isoformat())
+    html = web.get(CYCLE, headers=HB).text
+    pending = html.split('class="pending-objections"', 1)[1].split("</ul>", 1)[0]
+    assert "第二物业" in pending and SECOND in pending
+    decide = web.get(f"{CYCLE}/objection-decisions", headers=HB).text
+    chosen = decide.split('name="objection_version"', 1)[1].split("</select>", 1)[0]
+    assert "第二物业" in chosen

@@ -16,7 +16,8 @@ from api.auth import allowed
 from api.clock import ledger_today
 from api.commands import load
 from api.web.pages.cycle_forms import (
-    CLOSE, COMPUTE, DECIDE, OBJECTION, OPEN, PUBLISH, REPUBLISH, SAVED, form_context, pending_objections, step_values,
+    CLOSE, COMPUTE, DECIDE, OBJECTION, OPEN, PUBLISH, REPUBLISH, SAVED, form_context, objection_names, pending_objections,
+    step_values,
 )
 
 STEPS = ("scheme", "open", "scores", "close", "compute", "publish", "appeals")
@@ -40,7 +41,7 @@ def _moves(cycle: RatingCycle) -> tuple:
     return moves
 
 
-def wizard(request: Request, user: Any, ledger: Any, code: str) -> dict:
+def wizard(request: Request, user: Any, ledger: Any, read_models: Any, code: str) -> dict:
     """``steps`` (key, state), ``at`` (the current step; "" when all are done), ``step_forms`` (inline
     forms the user may submit), ``pending``, ``scores``, the objection ``deadline`` and ``moves_hidden``
     (a next step exists but this role may not take it)."""
@@ -48,16 +49,16 @@ def wizard(request: Request, user: Any, ledger: Any, code: str) -> dict:
         cycle = load(ledger, RatingCycle, code, "cycle_code")
     except NotFoundError:  # read models of another ledger (an as-of copy): nothing to move on
         return {"steps": []}
-    moves, deadline = _moves(cycle), _deadline(cycle)
+    moves, deadline, names = _moves(cycle), _deadline(cycle), objection_names(read_models, cycle)
     # Appeals are over once the window has closed and nothing is left to decide or publish again.
     at = len(STEPS) if deadline and not moves else STEPS.index(AT.get(cycle.status, "appeals"))
     steps = [{"key": k, "state": "done" if n < at else "current" if n == at else "todo"} for n, k in enumerate(STEPS)]
     mine = [f for f in moves if allowed(user, f.command)]
     forms = [{"form": f, "values": step_values(f, request, cycle), "prefix": f"{f.name}-",
-              **form_context(f, code, cycle)} for f in mine]
+              **form_context(f, code, cycle, names)} for f in mine]
     kind = request.query_params.get("kind", "")
     return {"steps": steps, "at": STEPS[at] if at < len(STEPS) else "", "step_forms": forms,
-            "pending": pending_objections(cycle), "scores": len(cycle.scores), "deadline": deadline,
+            "pending": pending_objections(cycle, names), "scores": len(cycle.scores), "deadline": deadline,
             "appeals_over": bool(deadline) and ledger_today() > deadline,
             "moves_hidden": bool(moves) and not mine, "may_decide": allowed(user, DECIDE.command),
             "recorded": request.query_params.get("recorded") if kind in SAVED else None, "saved": SAVED.get(kind)}

@@ -16,11 +16,12 @@ from fastapi import APIRouter, Request
 
 from domain.errors import DomainError, ValidationError
 from domain.rating_cycle import RatingCycle
-from domain.vocab import DEPARTMENTS
 
 from api.auth import authorize
 from api.commands import CommandContext, load
 from api.deps import LedgerDep
+from api.routers._readmodels import ReadModels, ReadModelsDep
+from api.routers.public import provider_names
 from api.schemas.cycles import (
     CycleCloseIn, CycleOpenIn, ObjectionDecisionIn, ObjectionIn, PublicationIn, RepublicationIn, ResultIn,
 )
@@ -77,8 +78,8 @@ DECIDE = _step("decide", "objection-decisions", "decide_objection", ObjectionDec
                Field("objection_version", "cw.objection", "objection"),
                Field("upheld", "cw.upheld", "yesno", choices=(("yes", "cw.upheld_yes"), ("no", "cw.upheld_no"))),
                Field("reason", "cw.decision_reason", "textarea"),
-               Field("department", "cw.department", "select", hint="cw.remedy_hint",
-                     choices=(("", "cw.no_department"), *((d, f"dept.{d}") for d in DEPARTMENTS))),
+               # The departments to pick from are the cycle scheme's: form_context gives them.
+               Field("department", "cw.department", "select", hint="cw.remedy_hint"),
                Field("score", "cw.score", "number"), Field("stars", "cw.stars", "count"))
 REPUBLISH = _step("republish", "republication", "republish", RepublicationIn, "cw.republished_on")
 FORMS = (OPEN, CLOSE, COMPUTE, PUBLISH, OBJECTION, DECIDE, REPUBLISH)
@@ -88,8 +89,19 @@ SAVED = {f.name: f"saved.{f.name}" for f in FORMS} | {DECIDE.name: "saved.cycle_
                                                       "cycle_adopt": "saved.cycle_adopt"}
 
 
-def pending_objections(cycle: RatingCycle) -> list[dict]:
-    return [{"version": v, "uscc": o["uscc"]} for v, o in sorted(cycle.objections.items()) if o["status"] == "pending"]
+def pending_objections(cycle: RatingCycle, names: dict[str, str] | None = None) -> list[dict]:
+    """Objections awaiting a decision; ``names`` (uscc → provider name) so a person sees who filed it."""
+    return [{"version": v, "uscc": o["uscc"], "name": (names or {}).get(o["uscc"], "")}
+            for v, o in sorted(cycle.objections.items()) if o["status"] == "pending"]
+
+
+def objection_names(read_models: ReadModels, cycle: RatingCycle | None) -> dict[str, str]:
+    """Provider names from the registry read model, read only when an objection is pending: a name
+    missing while the read model lags leaves the USCC, which the decision needs anyway."""
+    if cycle is None or not pending_objections(cycle):
+        return {}
+    with read_models.connect() as (conn, _):
+        return provider_names(conn)
 
 
 def step_values(form: RecordForm, request: Request, cycle: RatingCycle) -> dict:
@@ -105,25 +117,30 @@ def step_values(form: RecordForm, request: Request, cycle: RatingCycle) -> dict:
     return blank(form, request, **defaults)
 
 
-def form_context(form: RecordForm, code: str, cycle: RatingCycle | None) -> dict:
+def form_context(form: RecordForm, code: str, cycle: RatingCycle | None, names: dict[str, str] | None = None) -> dict:
+    """``names``: see ``objection_names``. A remedy's department is one the cycle's scheme scores."""
+    departments = cycle.departments if cycle is not None else []
     return {"action": f"{cycle_url(code)}/{form.path}", "back": cycle_url(code), "back_label": "cw.back",
-            "subject": code, "pending_objections": pending_objections(cycle) if cycle is not None else []}
+            "subject": code, "pending_objections": pending_objections(cycle, names) if cycle is not None else [],
+            "choices": {"department": [("", "cw.no_department"), *((d, f"dept.{d}") for d in departments)]}}
 
 
 def _add_routes(form: RecordForm) -> None:
-    def page(code: str, request: Request, user: PageReader, ledger: LedgerDep) -> Any:
+    def page(code: str, request: Request, user: PageReader, ledger: LedgerDep, read_models: ReadModelsDep) -> Any:
         authorize(user, form.command)
         cycle = load(ledger, RatingCycle, code, "cycle_code")
-        return show(request, user, None, form, step_values(form, request, cycle), **form_context(form, code, cycle))
+        return show(request, user, None, form, step_values(form, request, cycle),
+                    **form_context(form, code, cycle, objection_names(read_models, cycle)))
 
-    async def post(code: str, request: Request, user: PageReader, ledger: LedgerDep) -> Any:
+    async def post(code: str, request: Request, user: PageReader, ledger: LedgerDep,
+                   read_models: ReadModelsDep) -> Any:
         authorize(user, form.command)  # before the cycle's objections are read
         try:
             cycle = load(ledger, RatingCycle, code, "cycle_code") if form is DECIDE else None
         except DomainError:  # an unknown cycle is refused by the form itself, next to the form
             cycle = None
         return await submit(request, user, ledger, None, form, fixed={"cycle": code},
-                            **form_context(form, code, cycle))
+                            **form_context(form, code, cycle, objection_names(read_models, cycle)))
 
     path = f"/ratings/{{code}}/{form.path}"
     router.add_api_route(path, page, methods=["GET"], name=f"{form.name}_form")

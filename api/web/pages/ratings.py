@@ -39,7 +39,7 @@ def cycle(code: str, request: Request, user: PageUser, read_models: ReadModelsDe
         c = cycle_detail(conn, code)
     total = sum(c["distribution"].values())
     return page(request, "rating_cycle.html", {"c": c, "total": total, "position": position,
-                                               "wiz": wizard(request, user, ledger, code)}, user)
+                                               "wiz": wizard(request, user, ledger, read_models, code)}, user)
 
 
 @router.get("/ratings/{code}/providers/{uscc}")
