@@ -56,6 +56,7 @@ ADOPT = RecordForm(
                                                creates=True, back=cycle_url(body.code)),
 )
 
+
 def adopt_context(request: Request) -> dict:
     """The inline form on /ratings: its values and the packs to pick from."""
     packs = scheme_packs()
