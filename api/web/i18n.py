@@ -106,6 +106,8 @@ LABELS: dict[str, dict[str, str]] = {
     "residents_committee": {"zh": "居委会", "en": "Residents' committee"},
     "auditor": {"zh": "审计", "en": "Auditor"},
     "public": {"zh": "公众", "en": "Public"},
+    # evaluators (the committees are the roles above)
+    "third_party": {"zh": "第三方", "en": "Third party"},
     # categories and modes
     "commercial": {"zh": "备案商品住宅", "en": "Commercial"},
     "resettlement": {"zh": "还迁", "en": "Resettlement"},
