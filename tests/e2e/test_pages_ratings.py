@@ -151,3 +151,11 @@ def test_unknown_cycles_providers_and_dates_are_named(world) -> None:
     bad = world.get("/api/v1/blacklist?on=2025-13-01", headers=HB)
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "on"
     assert re.search("日期格式应为 YYYY-MM-DD", world.get("/blacklist?on=yesterday", headers=HB).text)
+
+
+def test_the_internal_blacklist_in_english_gives_the_rule_and_detail_in_english(world) -> None:
+    page = html(world.get("/blacklist?on=2025-03-01&lang=en", headers=PARTY))
+    table = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    assert "One-vote veto" in table and "Exit handover overdue" in table and "within the term" in table
+    for chinese in ("一票否决", "失信认定", "退出逾期未交接", "信用分低于"):
+        assert chinese not in table, chinese
