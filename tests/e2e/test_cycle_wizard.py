@@ -246,3 +246,13 @@ def test_a_pending_objection_names_the_provider_not_only_its_uscc(web) -> None:
     decide = web.get(f"{CYCLE}/objection-decisions", headers=HB).text
     chosen = decide.split('name="objection_version"', 1)[1].split("</select>", 1)[0]
     assert "第二物业" in chosen
+
+
+def test_a_cycle_computed_without_scores_says_it_has_no_results_instead_of_an_empty_table(web) -> None:
+    step(web, "open", period_start="2024-01-01", period_end="2024-12-31", occurred_on="2024-01-06")
+    step(web, "close", occurred_on="2025-01-05")
+    step(web, "result", occurred_on="2025-01-06")
+    assert status(web)["status"] == "computed"
+    html = web.get(CYCLE, headers=HB).text.split("评定结果</h2>", 1)[1]
+    assert "没有评定结果" in html and "<tbody>" not in html.split("</main>")[0]
+    assert "No provider was rated" in web.get(f"{CYCLE}?lang=en", headers=HB).text

@@ -91,6 +91,8 @@ add(_w(
     rt__standardisation=("标准化", "Standardisation"), rt__pack=("方案包", "Scheme pack"),
     rt__previous=("对照上一周期", "Previous cycle"), rt__computed=("计算结果", "Computation"),
     rt__computed_verified=("按台账重算摘要一致", "recomputed from the ledger: identical"),
+    rt__no_results=("没有评定结果：没有企业获得足够部门的评分。", "No provider was rated: none had scores from enough departments."),
+    rt__not_computed=("尚未计算评定结果。", "Results not computed yet."),
     rt__results=("评定结果", "Results"), rt__departments_scored=("评分部门数", "Departments scored"),
     rt__explain=("评定依据", "Explanation"), rt__public=("公开页面", "Public page"),
     col__objection=("编号", "No."), col__filed_on=("申请日期", "Filed on"), col__deadline=("复核截止", "Deadline"),
