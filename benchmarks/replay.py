@@ -238,19 +238,9 @@ def write_floor(url: str) -> tuple[int, float]:
             with runner.engine.begin() as conn:
                 cursor = conn.connection.driver_connection.cursor()
                 for writer, segments in batch:
-                    for segment in segments:
-                        if type(segment) is tuple:
-                            cursor.execute(*segment)
-                        else:
-                            written += sum(len(r) for r in segment.values())
-                            writer._send(cursor, segment)
+                    written += writer.send(cursor, segments)
                 cursor.close()
-        with runner.engine.begin() as conn:
-            for cls in runner.classes:
-                if cls.deferred_indexes:
-                    for table in cls.tables():
-                        for index in table.indexes:
-                            index.create(conn, checkfirst=True)
+        runner._build_indexes(0)  # the deferred indexes, as at the end of a from-zero catch-up
         elapsed = time.perf_counter() - t0
     return written, elapsed
 

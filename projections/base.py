@@ -139,13 +139,20 @@ class Writer:
             return 0
         count, self._queued = self._queued, 0
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        count += self.send(cursor, segments)
+        cursor.close()
+        return count
+
+    def send(self, cursor: Any, segments: list) -> int:
+        """Send segments as queued (UPDATE tuples, or groups of rows by statement) on a DB-API cursor;
+        returns the rows inserted or upserted. (Also how benchmarks/replay.py replays a rebuild's writes.)"""
+        count = 0
         for segment in segments:
             if type(segment) is tuple:
                 cursor.execute(*segment)
             else:
                 count += sum(len(rows) for rows in segment.values())
                 self._send(cursor, segment)
-        cursor.close()
         return count
 
     def _send(self, cursor: Any, groups: dict[str, list[tuple]]) -> None:
