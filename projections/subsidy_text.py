@@ -41,6 +41,10 @@ _REASONS = {
     "amount_zero": "计算金额为零",
 }
 
+# The web pages translate stored sentences back at display time (English, category words):
+# the stored Chinese bytes stay as they are, since read-model digests and signed publications cover them.
+REASON_TEMPLATES = _REASONS
+
 MODE_ZH = {
     "professional": "专业化", "self_governance": "自治", "trusteeship": "街道社区托管",
     "property_unit": "产权单位自管", "fallback": "保底服务",

@@ -11,11 +11,19 @@ from domain.errors import NotFoundError
 from api.routers._readmodels import SUBSIDY_READERS, ReadModelsDep
 from api.routers.subsidies_read import community_explanation, download, export_file, overview, period_of, periods
 from api.web.pages._results import gate, page
+from api.web.pages._subsidy_words import grades_text, modes_text, reason_text
 from api.web.i18n import error_text
 from api.web.templating import PageUser, page_lang
 
 router = APIRouter()
 WHAT = "subsidies"
+
+
+def words(request: Request) -> dict[str, Any]:
+    """Reasons, modes and grades in the page's language (the read models store Chinese with codes)."""
+    lang = page_lang(request)
+    return {"why": lambda text: reason_text(text, lang), "modes": lambda codes: modes_text(codes, lang),
+            "grades": lambda codes: grades_text(codes, lang)}
 
 
 @router.get("/subsidies")
@@ -28,7 +36,7 @@ def subsidies(request: Request, user: PageUser, read_models: ReadModelsDep) -> A
     period = period_of(request.query_params.get("period") or None, query)
     found = overview(query, period)
     return page(request, "subsidies.html", {"o": found, "periods": periods(query), "period": period.label,
-                                            "position": read_models.refresh()}, user)
+                                            "position": read_models.refresh(), **words(request)}, user)
 
 
 @router.get("/subsidies/export")
@@ -46,4 +54,4 @@ def community(code: str, request: Request, user: PageUser, read_models: ReadMode
     query = read_models.subsidies()
     period = period_of(request.query_params.get("period") or None, query)
     return page(request, "subsidy_community.html", {"x": community_explanation(query, period, code),
-                                                    "period": period.label}, user)
+                                                    "period": period.label, **words(request)}, user)
