@@ -17,6 +17,7 @@ from api.auth import authorize
 from api.deps import LedgerDep
 from api.schemas.cycles import SchemeIn
 from api.web.pages import _cycle_words  # noqa: F401  (registers the wizard's words)
+from api.web.pages._scheme_words import register_pack_label
 from api.web.pages._record_forms import Field, RecordForm, Target, blank, show, submit
 from api.web.pages.cycle_forms import cycle_url
 from api.web.templating import PageReader
@@ -25,7 +26,7 @@ router = APIRouter()
 
 
 def scheme_packs() -> list[tuple[str, str]]:
-    """(pack id, title) of every rating-scheme pack shipped with the ledger."""
+    """(pack id, word key of its label) of every rating-scheme pack shipped with the ledger."""
     packs = []
     for path in sorted(PACK_DIR.glob("*.json")):
         try:
@@ -33,7 +34,7 @@ def scheme_packs() -> list[tuple[str, str]]:
         except DomainError:  # a credit-rules pack, or a broken file: not a scheme to offer
             continue
         if pack.get("kind") == "rating_scheme":
-            packs.append((pack["id"], pack.get("title") or pack["id"]))
+            packs.append((pack["id"], register_pack_label(pack)))
     return packs
 
 

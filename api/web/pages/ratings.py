@@ -15,7 +15,8 @@ from api.routers.ratings_read import cycle_detail, cycles_overview, provider_exp
 from api.web.pages._cycle_steps import wizard
 from api.web.pages.cycle_adopt import ADOPT, adopt_context
 from api.web.pages._results import gate, page
-from api.web.templating import PageUser
+from api.web.pages._scheme_words import method_text, standardisation_text
+from api.web.templating import PageUser, page_lang
 
 router = APIRouter()
 WHAT = "rating cycles"
@@ -38,7 +39,10 @@ def cycle(code: str, request: Request, user: PageUser, read_models: ReadModelsDe
     with read_models.connect() as (conn, position):
         c = cycle_detail(conn, code)
     total = sum(c["distribution"].values())
-    return page(request, "rating_cycle.html", {"c": c, "total": total, "position": position,
+    lang = page_lang(request)
+    scheme = {"method": method_text(c["method"], c["scheme"].get("parameters"), lang),
+              "standardisation": standardisation_text(c["scheme"].get("standardisation"), lang)}
+    return page(request, "rating_cycle.html", {"c": c, "total": total, "position": position, "scheme": scheme,
                                                "wiz": wizard(request, user, ledger, read_models, code)}, user)
 
 
