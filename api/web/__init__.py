@@ -52,6 +52,6 @@ def install(app: FastAPI) -> None:
         app.include_router(router, include_in_schema=False)
         # (Read from the router itself: FastAPI ≥ 0.16x keeps included routers lazy in app.routes.)
         served |= {r.path for r in router.routes if isinstance(r, APIRoute) and "GET" in r.methods}
-    for path, key, _public in NAV:
+    for path, key, _public, _readers in NAV:
         if path not in served:
             app.add_api_route(path, _placeholder(key), methods=["GET"], include_in_schema=False)

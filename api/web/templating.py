@@ -14,27 +14,41 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from api.auth import User, allowed, require_reader
+from domain.values import Role
+
+from api.auth import READER_ROLES, User, allowed, require_reader
 from api.deps import get_user
+from api.routers._readmodels import AUDIT_READERS, BLACKLIST_READERS, RATINGS_READERS, SUBSIDY_READERS
 from api.web.i18n import DEFAULT_LANG, LANG_COOKIE, LANGS, translator
 
 HERE = Path(__file__).parent
 TEMPLATES_DIR = HERE / "templates"
 STATIC_DIR = HERE / "static"
 
-# The navigation, in order: (path, word key, public). Pages not written yet get a
-# "尚未发布" placeholder at their path (api.web.install), replaced as soon as a
-# module in api.web.pages serves that path.
-NAV: tuple[tuple[str, str, bool], ...] = (
-    ("/", "nav.dashboard", True),
-    ("/providers", "nav.providers", False),
-    ("/communities", "nav.communities", False),
-    ("/ratings", "nav.ratings", True),
-    ("/approvals", "nav.approvals", False),
-    ("/blacklist", "nav.blacklist", True),
-    ("/subsidies", "nav.subsidies", False),
-    ("/audit", "nav.audit", False),
+# The navigation, in order: (path, word key, open to the public, roles that may open it when
+# logged in). The role sets are the pages' own gates (api.routers._readmodels, PageReader), so a
+# link is shown only to those the page lets in, never to a role it answers 403. The public (not
+# logged in, or the public role) follows the public links to the published version of the page.
+# Pages not written yet get a "尚未发布" placeholder at their path (api.web.install), replaced as
+# soon as a module in api.web.pages serves that path.
+NAV: tuple[tuple[str, str, bool, frozenset[str]], ...] = (
+    ("/", "nav.dashboard", True, READER_ROLES),
+    ("/providers", "nav.providers", False, READER_ROLES),
+    ("/communities", "nav.communities", False, READER_ROLES),
+    ("/ratings", "nav.ratings", True, RATINGS_READERS),
+    ("/approvals", "nav.approvals", False, READER_ROLES),
+    ("/blacklist", "nav.blacklist", True, BLACKLIST_READERS),
+    ("/subsidies", "nav.subsidies", False, SUBSIDY_READERS),
+    ("/audit", "nav.audit", False, AUDIT_READERS),
 )
+
+
+def nav_for(user: User | None) -> list[tuple[str, str, bool, frozenset[str]]]:
+    """The links this user may open (a 403 behind a link is a dead end)."""
+    if user is None or not user.authenticated or user.role == Role.PUBLIC.value:
+        return [n for n in NAV if n[2]]
+    return [n for n in NAV if user.role in n[3]]
+
 
 _templates: Jinja2Templates | None = None
 
@@ -56,7 +70,7 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None, *
     lang = page_lang(request)
     user = user if user is not None else getattr(request.state, "user", None)
     context = {"t": translator(lang), "label": translator(lang), "lang": lang, "user": user,
-               "nav": [n for n in NAV if n[2] or (user is not None and user.authenticated)],
+               "nav": nav_for(user),
                "path": request.url.path, "may": lambda command: user is not None and allowed(user, command),
                **(context or {})}
     response = templates().TemplateResponse(request, name, context, status_code=status_code)
