@@ -25,6 +25,8 @@ add(_w(
     cw__close_title=("截止评分", "Close the cycle to scores"), cw__close_button=("截止评分", "Close to scores"),
     cw__close_hint=("截止后各部门不能再提交或更正评分。", "After closing, no score can be submitted or corrected."),
     cw__closed_on=("截止日期", "Closed on"),
+    cw__close_no_scores=("尚未收到任何部门评分，截止后将无法补录。",
+                         "No department score has been received yet: after closing, none can be added."),
     cw__compute_title=("计算评定结果", "Compute the result"), cw__compute_button=("计算评定结果", "Compute"),
     cw__computed_on=("计算日期", "Computed on"),
     cw__publish_title=("公布结果", "Publish the result"), cw__publish_button=("公布结果", "Publish"),

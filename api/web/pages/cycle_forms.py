@@ -120,7 +120,9 @@ def step_values(form: RecordForm, request: Request, cycle: RatingCycle) -> dict:
 def form_context(form: RecordForm, code: str, cycle: RatingCycle | None, names: dict[str, str] | None = None) -> dict:
     """``names``: see ``objection_names``. A remedy's department is one the cycle's scheme scores."""
     departments = cycle.departments if cycle is not None else []
-    return {"action": f"{cycle_url(code)}/{form.path}", "back": cycle_url(code), "back_label": "cw.back",
+    # A warning, not a rule: closing with no score is allowed, but it publishes an empty result.
+    unscored = form is CLOSE and cycle is not None and not cycle.scores
+    return {"step_warning": "cw.close_no_scores" if unscored else "","action": f"{cycle_url(code)}/{form.path}", "back": cycle_url(code), "back_label": "cw.back",
             "subject": code, "pending_objections": pending_objections(cycle, names) if cycle is not None else [],
             "choices": {"department": [("", "cw.no_department"), *((d, f"dept.{d}") for d in departments)]}}
 
@@ -136,7 +138,7 @@ def _add_routes(form: RecordForm) -> None:
                    read_models: ReadModelsDep) -> Any:
         authorize(user, form.command)  # before the cycle's objections are read
         try:
-            cycle = load(ledger, RatingCycle, code, "cycle_code") if form is DECIDE else None
+            cycle = load(ledger, RatingCycle, code, "cycle_code") if form in (DECIDE, CLOSE) else None
         except DomainError:  # an unknown cycle is refused by the form itself, next to the form
             cycle = None
         return await submit(request, user, ledger, None, form, fixed={"cycle": code},
