@@ -24,8 +24,9 @@ from api.routers._readmodels import AUDIT_READERS, ReadModels, ReadModelsDep, re
 
 router = APIRouter(prefix="/audit", tags=["audit 审计（读）"])
 
-EXPORT_COMMAND = "taizhang audit export 审计包.zip --prove 1 --prove 42"
-VERIFY_BUNDLE_COMMAND = "taizhang audit verify-bundle 审计包.zip --key '<公布的验证公钥>'"
+# The placeholders are words of the page's language (the audit page fills them in).
+EXPORT_COMMAND = "taizhang audit export {bundle} --prove 1 --prove 42"
+VERIFY_BUNDLE_COMMAND = "taizhang audit verify-bundle {bundle} --key '<{key}>'"
 
 
 def status(read_models: ReadModels) -> dict:

@@ -183,6 +183,7 @@ add(_w(
     au__proof_ok=("第 #{position} 号事件在树大小 {size} 的日志中（证明已按签名根核验）。",
                   "The event at #{position} is in the log of size {size} (checked against the signed root)."),
     au__export=("导出审计包", "Export a bundle"),
+    au__bundle_file=("审计包.zip", "audit-bundle.zip"), au__public_key=("公布的验证公钥", "published verification key"),
     au__export_text=("在服务器上运行以下命令导出审计包（事件、检查点、公钥、证明、离线核验程序），"
                      "审计方可离线核验：", "Run on the server to export a bundle (events, checkpoints, public key, "
                      "proofs, the offline verifier); the auditor verifies it offline:"),

@@ -12,7 +12,7 @@ from domain.errors import DomainError
 
 from api.routers._readmodels import AUDIT_READERS, ReadModelsDep
 from api.routers.audit_read import EXPORT_COMMAND, VERIFY_BUNDLE_COMMAND, checkpoints, inclusion, status, verify
-from api.web.i18n import error_text
+from api.web.i18n import error_text, translator
 from api.web.pages._results import gate, page
 from api.web.templating import PageUser, page_lang
 
@@ -46,8 +46,15 @@ def _page(request: Request, user: Any, read_models: Any, report: dict | None = N
         "s": status(read_models), "checkpoints": checkpoints(read_models), "report": report, "proof": proof,
         "proof_json": json.dumps(proof, ensure_ascii=False, indent=2) if proof else "", "proof_error": proof_error,
         "proof_detail": proof_detail,
-        "values": values, "export_command": EXPORT_COMMAND, "verify_bundle_command": VERIFY_BUNDLE_COMMAND,
-    }, user)
+        "values": values, **_commands(page_lang(request))}, user)
+
+
+def _commands(lang: str) -> dict[str, str]:
+    """The export and verify-bundle commands with placeholders in the page's language."""
+    t = translator(lang)
+    words = {"bundle": t("au.bundle_file"), "key": t("au.public_key")}
+    return {"export_command": EXPORT_COMMAND.format(**words),
+            "verify_bundle_command": VERIFY_BUNDLE_COMMAND.format(**words)}
 
 
 @router.get("/audit")
