@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import lru_cache
 
-from sqlalchemy import Boolean, Column, Float, Integer, MetaData, String, Table
+from sqlalchemy import Boolean, Column, Float, Index, Integer, MetaData, String, Table
 
 from domain.community import Community
 from projections.base import on
@@ -30,8 +30,9 @@ metadata = MetaData()
 
 surveys = Table(
     "surveys", metadata,
-    Column("community_code", String(64), primary_key=True),
-    Column("version", Integer, primary_key=True),
+    Column("position", Integer, primary_key=True),  # the record's ledger position: see CommunityRecords
+    Column("community_code", String(64), nullable=False),
+    Column("version", Integer, nullable=False),
     Column("period", String(20), nullable=False),
     Column("households", Integer, nullable=False),
     Column("valid_responses", Integer, nullable=False),
@@ -44,6 +45,7 @@ surveys = Table(
     Column("surveyed_on", String(10), nullable=False),
     Column("corrected", Boolean, nullable=False),
     Column("withdrawn", Boolean, nullable=False),
+    Index("surveys_record", "community_code", "version", unique=True),
 )
 
 packs = packs_table(metadata, "satisfaction")
@@ -79,15 +81,17 @@ def _fix(projection: SatisfactionProjection, row: dict, fields: dict, _day: str)
 
 class SatisfactionProjection(CommunityRecords, PackAware):
     name = "satisfaction"
-    version = 2  # 2: the minimum valid share is read from subsidy.satisfaction.min_valid_share
+    # 2: the minimum valid share is read from subsidy.satisfaction.min_valid_share; 3: rows keyed by ledger position
+    version = 3
     metadata = metadata
     packs = packs
+    deferred_indexes = True  # the record index serves the queries; corrections read by primary key
     correctable = {topic(Community.SatisfactionSurveyed): (surveys, _fix)}
 
     @on(Community.SatisfactionSurveyed)
     def _surveyed(self, e: Record) -> None:
         s = e.state
         f = figures(self, s["households"], s["valid_responses"], s["satisfied"], e.occurred_on)
-        self.out.insert(surveys, (self.communities.code(e.originator_id), e.version, s["period"], s["households"],
-                                  s["valid_responses"], s["satisfied"], f["rate"], f["wilson_low"], f["wilson_high"],
-                                  f["counts"], s["provider_uscc"], e.occurred_on, False, False))
+        self.out.insert(surveys, (e.position, self.communities.code(e.originator_id), e.version, s["period"],
+                                  s["households"], s["valid_responses"], s["satisfied"], f["rate"], f["wilson_low"],
+                                  f["wilson_high"], f["counts"], s["provider_uscc"], e.occurred_on, False, False))
