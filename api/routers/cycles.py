@@ -2,7 +2,7 @@
 result (computed by the ratings projection from the ledger as it stands),
 publication, objections (复核) and their decisions, republication."""
 
-from typing import Annotated
+from typing import Annotated, Any, Callable
 
 from fastapi import APIRouter, Path, Response
 from fastapi.responses import JSONResponse
@@ -31,7 +31,7 @@ def adopt_scheme(body: SchemeIn, cmd: Annotated[CommandContext, command("adopt_s
 
 @router.post("/{code}/open", **CREATED, name="open", summary="Open the cycle for scores (开始评定)")
 def open_cycle(code: CodePath, body: CycleOpenIn, cmd: Annotated[CommandContext, command("open")]) -> JSONResponse:
-    return cmd.run(lambda **kw: cmd.ledger.cycle_command("open", code, **kw), body, kind=RatingCycle.KIND, code=code)
+    return cmd.run(cycle_call(cmd.ledger, "open", code), body, kind=RatingCycle.KIND, code=code)
 
 
 @router.post("/{code}/scores", **CREATED, summary="A department submits a score (部门评分)")
@@ -46,23 +46,28 @@ def submit_score(code: CodePath, body: ScoreIn,
 @router.post("/{code}/score-corrections", **CREATED, summary="Correct a submitted score (评分更正)")
 def correct_score(code: CodePath, body: ScoreCorrectionIn,
                   cmd: Annotated[CommandContext, command("correct_score")]) -> JSONResponse:
-    return cmd.run(lambda **kw: cmd.ledger.cycle_command("correct_score", code, **kw), body,
-                   kind=RatingCycle.KIND, code=code)
+    return cmd.run(cycle_call(cmd.ledger, "correct_score", code), body, kind=RatingCycle.KIND, code=code)
 
 
 @router.post("/{code}/close", **CREATED, name="close", summary="Close the cycle to scores (截止评分)")
 def close_cycle(code: CodePath, body: CycleCloseIn, cmd: Annotated[CommandContext, command("close")]) -> JSONResponse:
-    return cmd.run(lambda **kw: cmd.ledger.cycle_command("close", code, **kw), body, kind=RatingCycle.KIND, code=code)
+    return cmd.run(cycle_call(cmd.ledger, "close", code), body, kind=RatingCycle.KIND, code=code)
+
+
+def cycle_call(ledger: Any, name: str, code: str) -> Callable[..., Any]:
+    """The Ledger call that runs cycle command ``name`` on cycle ``code`` (the API and the web wizard):
+    compute_result and republish read the ledger through the calculator, the others are the cycle's own."""
+    if name in ("compute_result", "republish"):
+        method = getattr(ledger, name)
+        return lambda **kw: method(code, **kw)
+    return lambda **kw: ledger.cycle_command(name, code, **kw)
 
 
 def _after_close(name: str, summary: str, path: str, model: type) -> None:
-    """Commands on a closed cycle; compute_result and republish read the ledger through the calculator."""
+    """Commands on a closed cycle."""
 
     def endpoint(code: CodePath, body: model, cmd: Annotated[CommandContext, command(name)]) -> JSONResponse:  # type: ignore[valid-type]
-        if name in ("compute_result", "republish"):
-            call = getattr(cmd.ledger, name)
-            return cmd.run(lambda **kw: call(code, **kw), body, kind=RatingCycle.KIND, code=code)
-        return cmd.run(lambda **kw: cmd.ledger.cycle_command(name, code, **kw), body, kind=RatingCycle.KIND, code=code)
+        return cmd.run(cycle_call(cmd.ledger, name, code), body, kind=RatingCycle.KIND, code=code)
 
     endpoint.__name__ = name
     router.add_api_route(f"/{{code}}/{path}", endpoint, methods=["POST"], summary=summary, **CREATED)

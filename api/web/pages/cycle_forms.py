@@ -21,6 +21,7 @@ from api.auth import authorize
 from api.commands import CommandContext, load
 from api.deps import LedgerDep
 from api.routers._readmodels import ReadModels, ReadModelsDep
+from api.routers.cycles import cycle_call
 from api.routers.public import provider_names
 from api.schemas.cycles import (
     CycleCloseIn, CycleOpenIn, ObjectionDecisionIn, ObjectionIn, PublicationIn, RepublicationIn, ResultIn,
@@ -46,12 +47,7 @@ def cycle_url(code: str) -> str:
 
 def _cycle_command(name: str) -> Any:
     def target(cmd: CommandContext, body: Any, code: str, _: dict) -> Target:
-        if name in ("compute_result", "republish"):  # these read the ledger through the calculator
-            method = getattr(cmd.ledger, name)
-            call = lambda **kw: method(code, **kw)  # noqa: E731
-        else:
-            call = lambda **kw: cmd.ledger.cycle_command(name, code, **kw)  # noqa: E731
-        return Target(call, RatingCycle.KIND, code, "", back=cycle_url(code))
+        return Target(cycle_call(cmd.ledger, name, code), RatingCycle.KIND, code, "", back=cycle_url(code))
     return target
 
 
@@ -122,8 +118,8 @@ def form_context(form: RecordForm, code: str, cycle: RatingCycle | None, names: 
     departments = cycle.departments if cycle is not None else []
     # A warning, not a rule: closing with no score is allowed, but it publishes an empty result.
     unscored = form is CLOSE and cycle is not None and not cycle.scores
-    return {"step_warning": "cw.close_no_scores" if unscored else "","action": f"{cycle_url(code)}/{form.path}", "back": cycle_url(code), "back_label": "cw.back",
-            "subject": code, "pending_objections": pending_objections(cycle, names) if cycle is not None else [],
+    return {"step_warning": "cw.close_no_scores" if unscored else "", "action": f"{cycle_url(code)}/{form.path}",
+            "back": cycle_url(code), "back_label": "cw.back", "subject": code, "pending_objections": pending_objections(cycle, names) if cycle is not None else [],
             "choices": {"department": [("", "cw.no_department"), *((d, f"dept.{d}") for d in departments)]}}
 
 
