@@ -5,6 +5,7 @@ form inline; its own page (/cycles/new, outside /ratings/{code}) shows refused v
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -25,25 +26,34 @@ from api.web.templating import PageReader
 router = APIRouter()
 
 
-def scheme_packs() -> list[tuple[str, str]]:
-    """(pack id, word key of its label) of every rating-scheme pack shipped with the ledger."""
-    packs = []
+@lru_cache(maxsize=1)
+def _shipped() -> dict[str, tuple[dict, str]]:
+    """Pack id → (validated pack, word key of its label), for every rating-scheme pack shipped with the
+    ledger. Shipped files do not change while the app runs: read once per process, not on every view
+    of /ratings and every adoption."""
+    packs = {}
     for path in sorted(PACK_DIR.glob("*.json")):
         try:
-            pack = load_pack(path.stem)
+            pack = load_pack(path)
         except DomainError:  # a credit-rules pack, or a broken file: not a scheme to offer
             continue
         if pack.get("kind") == "rating_scheme":
-            packs.append((pack["id"], register_pack_label(pack)))
+            packs[pack["id"]] = (pack, register_pack_label(pack))
     return packs
+
+
+def scheme_packs() -> list[tuple[str, str]]:
+    """(pack id, word key of its label) of every rating-scheme pack shipped with the ledger."""
+    return [(pack_id, label) for pack_id, (_, label) in _shipped().items()]
 
 
 def _scheme(raw: dict) -> dict:
     """The form's pack name → the scheme it holds, as the CLI's ``cycle adopt --pack`` reads it."""
     name = raw.pop("pack", "")
-    if name not in {p for p, _ in scheme_packs()}:
+    found = _shipped().get(name)
+    if found is None:
         raise ValidationError("pack", "required" if not name else "choice", "pick one of the scheme packs")
-    return {**raw, **scheme_kwargs(load_pack(name))}
+    return {**raw, **scheme_kwargs(found[0])}
 
 
 ADOPT = RecordForm(
