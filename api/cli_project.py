@@ -30,7 +30,6 @@ class _Bar:
 
     def __enter__(self) -> _Bar:
         self.progress.start()
-        self.started = time.perf_counter()
         return self
 
     def __call__(self, position: int, target: int, events: int) -> None:

@@ -32,10 +32,10 @@ def _deadline(cycle: RatingCycle) -> Any:
     return appeal_deadline(cycle.publications[-1][2], cycle.appeal) if cycle.status == "published" else None
 
 
-def _moves(cycle: RatingCycle) -> tuple:
+def _moves(cycle: RatingCycle, appeals_over: bool) -> tuple:
     moves = MOVES.get(cycle.status, ())
     if cycle.status == "published":
-        moves = () if ledger_today() > _deadline(cycle) else moves
+        moves = () if appeals_over else moves
         moves += (DECIDE,) if pending_objections(cycle) else ()
         moves += (REPUBLISH,) if cycle.unapplied_upheld() else ()
     return moves
@@ -49,7 +49,9 @@ def wizard(request: Request, user: Any, ledger: Any, read_models: Any, code: str
         cycle = load(ledger, RatingCycle, code, "cycle_code")
     except NotFoundError:  # read models of another ledger (an as-of copy): nothing to move on
         return {"steps": []}
-    moves, deadline, names = _moves(cycle), _deadline(cycle), objection_names(read_models, cycle)
+    deadline = _deadline(cycle)
+    appeals_over = bool(deadline) and ledger_today() > deadline
+    moves, names = _moves(cycle, appeals_over), objection_names(read_models, cycle)
     # Appeals are over once the window has closed and nothing is left to decide or publish again.
     at = len(STEPS) if deadline and not moves else STEPS.index(AT.get(cycle.status, "appeals"))
     steps = [{"key": k, "state": "done" if n < at else "current" if n == at else "todo"} for n, k in enumerate(STEPS)]
@@ -59,6 +61,6 @@ def wizard(request: Request, user: Any, ledger: Any, read_models: Any, code: str
     kind = request.query_params.get("kind", "")
     return {"steps": steps, "at": STEPS[at] if at < len(STEPS) else "", "step_forms": forms,
             "pending": pending_objections(cycle, names), "scores": len(cycle.scores), "deadline": deadline,
-            "appeals_over": bool(deadline) and ledger_today() > deadline,
+            "appeals_over": appeals_over,
             "moves_hidden": bool(moves) and not mine, "may_decide": allowed(user, DECIDE.command),
             "recorded": request.query_params.get("recorded") if kind in SAVED else None, "saved": SAVED.get(kind)}
