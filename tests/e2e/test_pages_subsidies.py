@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from markupsafe import escape
 from openpyxl import load_workbook
 
-from api.web.pages._subsidy_words import reason_text
+from api.web.pages._subsidy_words import check_detail, reason_text
 from domain.base import Stamp
 from domain.demo import actors, generate
 from domain.demo.publish import last_complete_quarter
@@ -81,8 +81,8 @@ def test_a_community_explanation_lists_every_condition_and_its_outcome(district)
     page = district.get(f"/subsidies/communities/{paid['community_code']}?period=2025-Q3", headers=FINANCE).text
     for word in ("补贴说明", "条件", "结果", "满足", "按支付层级", "拨付记录", "政策包采纳于台账位置"):
         assert word in page
-    for check in due["checks"]:
-        assert check["name"] in page and str(escape(check["detail"])) in page
+    for check in due["checks"]:  # codes (a category, a veto item) in words, as in the reasons below
+        assert check["name"] in page and str(escape(check_detail(check["key"], check["detail"], "zh"))) in page
     refused = district.get(f"/subsidies/communities/{zero['community_code']}?period=2025-Q3", headers=FINANCE).text
     why = ok(district.get(f"/api/v1/subsidies/communities/{zero['community_code']}?period=2025-Q3",
                           headers=FINANCE), 200)["dues"][0]["reasons"]

@@ -55,3 +55,34 @@ def test_a_community_explanation_gives_its_reasons_in_english(district) -> None:
     en = district.get(f"/subsidies/communities/{zero['community_code']}?period=2025-Q3&lang=en", headers=FINANCE).text
     why = en.split("Why nothing or less is due", 1)[1].split("</p>", 1)[0]
     assert not re.search(r"[\u4e00-\u9fff]", why), why
+
+
+def checks_table(html: str) -> list[list[str]]:
+    """Each condition row of an explanation page: its cells as text (tags dropped)."""
+    rows = re.findall(r'<tr class="(?:ok|failed)">(.*?)</tr>', html, flags=re.S)
+    return [[re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td>(.*?)</td>", row, flags=re.S)]
+            for row in rows]
+
+
+def test_a_community_explanation_names_and_details_its_conditions_in_english(district) -> None:
+    o = ok(district.get("/api/v1/subsidies?period=2025-Q3", headers=FINANCE), 200)
+    codes = [line["community_code"] for line in o["lines"]]
+    english, chinese = [], []
+    for code in codes:
+        x = ok(district.get(f"/api/v1/subsidies/communities/{code}?period=2025-Q3", headers=FINANCE), 200)
+        stored = [c for d in x["dues"] for c in d["checks"]]
+        assert all(re.search(r"[\u4e00-\u9fff]", c["name"]) for c in stored)  # the API keeps the stored text
+        en = checks_table(district.get(f"/subsidies/communities/{code}?period=2025-Q3&lang=en", headers=FINANCE).text)
+        zh = checks_table(district.get(f"/subsidies/communities/{code}?period=2025-Q3&lang=zh", headers=FINANCE).text)
+        assert len(en) == len(zh) == len(stored)
+        english += en
+        chinese += zh
+    names = {row[0].split()[0] for row in chinese}
+    assert {"建成年份", "小区类别", "计补月数"} <= names
+    assert not any(code in row[2] for row in chinese for code in CODES)  # categories in words in Chinese too
+    assert any("已改造旧楼区" in row[2] for row in chinese)
+    assert english and not any(re.search(r"[\u4e00-\u9fff（）；，]", " ".join(row)) for row in english), english
+    shown = " ".join(row[0] for row in english)
+    assert "Year built" in shown and "Community category" in shown and "Months counted" in shown
+    assert any("points" in row[2] for row in english)  # the assessment: 78 points, Standard, share 70 %
+    assert any("Renovated old" in row[2] for row in english)

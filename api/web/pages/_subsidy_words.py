@@ -1,10 +1,11 @@
-"""The subsidy pages' reasons, modes and grades in the page's language.
+"""The subsidy pages' reasons, modes, grades and conditions in the page's language.
 
 The read models store each reason as a Chinese sentence (projections.subsidy_text),
 some with a raw code inside (a community category such as ``other_old``). Their
 digests and signed publications cover those bytes, so the sentences are translated
 here, at display time: every stored sentence is matched against its template, and
-rendered again in the page's language with the codes in words.
+rendered again in the page's language with the codes in words. The explanation page's
+conditions (a name and a detail per check) are matched the same way, by check key.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from projections.subsidy_text import GRADE_ZH, MODE_ZH, REASON_TEMPLATES
+from projections.subsidy_text import GRADE_ZH, MODE_ZH, PAYER_ZH, REASON_TEMPLATES
 
+from api.io.labels import VETO
 from api.web.i18n import LABELS, translator
 from api.web.pages import _words  # noqa: F401  (registers the grade words)
 
@@ -69,6 +71,8 @@ _GRADES = {zh: code for code, zh in GRADE_ZH.items()}
 def _value(name: str, value: str, lang: str, t: Callable[[str], str]) -> str:
     if name == "category" and value in LABELS:
         return t(value)
+    if name == "items":
+        return veto_words(value.split("、"), lang)
     if lang == "en" and name == "mode" and value in _MODES:
         return t(_MODES[value])
     if lang == "en" and name == "grade" and value in _GRADES:
@@ -100,3 +104,92 @@ def modes_text(codes: list[str], lang: str) -> str:
 def grades_text(codes: list[str], lang: str) -> str:
     t = translator(lang)
     return ("、" if lang == "zh" else ", ").join(t("grade." + c) for c in codes)
+
+
+# --- the explanation page's conditions (projections.subsidy_rules / subsidy_award Check) ------------
+# A condition's name as the projection stores it, in English; ``{payer}`` is a payer level's Chinese word.
+CHECK_NAMES_EN = {
+    "建成年份": "Year built", "小区类别": "Community category", "计补月数": "Months counted",
+    "补贴年度": "Subsidy year", "季度联合考核": "Quarterly joint assessment", "一票否决": "One-vote veto",
+    "考核等级与补贴比例": "Assessment grade and subsidy share", "满意度": "Satisfaction",
+    "有效问卷": "Valid questionnaires", "有效投诉扣减": "Cut for valid complaints",
+    "以奖代补过渡期": "Award-in-lieu transition", "第三方绩效评价": "Third-party performance evaluation",
+    "评价效果差扣减": "Cut for a poor evaluation", "{payer}实际拨付": "Actually paid by the {payer} level",
+}
+# A condition's detail, by check key: (stored Chinese template, English template). The first that
+# matches the whole detail wins; the values are rendered by _detail_value (codes in words).
+CHECK_DETAILS = {
+    "scope_category": [("{category} ∈ {categories}", "{category} ∈ {categories}")],
+    "months": [("{counted}/{total}", "{counted}/{total}"),
+               ("{counted}/{total}（{skipped}）", "{counted}/{total} ({skipped})")],
+    "term": [("第 {years} 年，上限 {cap} 年；退坡系数 {tapers}", "term year {years} (at most {cap}); taper {tapers}"),
+             ("第 {years} 年；退坡系数 {tapers}", "term year {years}; taper {tapers}")],
+    "assessment": [("无考核结果", "no assessment result"),
+                   ("{total} 分，{grade}，{band}", "{total} points, {grade}, share {band}")],
+    "veto": [("无", "none"), ("{items}", "{items}")],
+    "satisfaction": [("无满意度调查", "no satisfaction survey"),
+                     ("{ratio} = {share} {cmp} {minimum}（{period}）", "{ratio} = {share} {cmp} {minimum} ({period})")],
+    "survey_responses": [("{ratio} 户 < {share}", "{ratio} households < {share}")],
+    "complaints": [("{n} 件，允许 {allowed} 件，系数 {factor}", "{n} complaints, {allowed} allowed, factor {factor}")],
+    "base_paid": [("{amount} 元", "{amount} yuan")],
+    "evaluation": [("无评价结果", "no evaluation result"), ("{score} 分（{period}）", "{score} points ({period})")],
+    "substandard": [("{score} < {below}，扣 {cut}", "{score} < {below}, cut {cut}")],
+}
+# Values that may hold separators (lists; the months left out, each with its reason).
+_ANY = {"skipped": r".+", "items": r".+", "categories": r"\[.*\]", "years": r"\[[^\]]*\]|—", "tapers": r"[^；]+"}
+VETO_EN = {"facility_damage_unreported": "serious facility damage not reported for repair",
+           "illegal_structures_returned": "illegal structures, flyers or street vendors back in force",
+           "gate_staff_absent": "gate staff asleep or long absent"}
+
+
+def _full(template: str) -> re.Pattern:
+    parts = re.split(r"\{(\w+)\}", template)
+    return re.compile("".join(f"(?P<{p}>{_ANY.get(p, _VALUE)})" if i % 2 else re.escape(p)
+                              for i, p in enumerate(parts)) + r"\Z")
+
+
+_NAME_PATTERNS = [(_full(zh), en) for zh, en in CHECK_NAMES_EN.items()]
+_DETAIL_PATTERNS = {key: [(_full(zh), zh, en) for zh, en in pairs] for key, pairs in CHECK_DETAILS.items()}
+
+
+def veto_words(codes: list[str], lang: str) -> str:
+    """Veto items in words: the import sheet's Chinese label, or English; an unknown code stays a code."""
+    words = [VETO.label(c) if lang == "zh" else VETO_EN.get(c, c) for c in codes]
+    return ("；" if lang == "zh" else "; ").join(words)  # a label may hold 、 (门岗睡岗、长时间脱岗)
+
+
+def _detail_value(name: str, value: str, lang: str, t: Callable[[str], str]) -> str:
+    if name == "categories":
+        codes = re.findall(r"'([^']*)'", value)
+        return "{" + ("、" if lang == "zh" else ", ").join(t(c) if c in LABELS else c for c in codes) + "}"
+    if name == "skipped":
+        return reason_text(value, lang)
+    if name == "tapers" and lang == "en":
+        return value.replace("、", ", ")
+    if name == "years" and lang == "en":
+        return value.strip("[]")
+    return _value(name, value, lang, t)
+
+
+def check_name(name: str, lang: str) -> str:
+    """A condition's stored name in ``lang`` (Chinese as stored)."""
+    if lang == "zh":
+        return name
+    t = translator(lang)
+    for pattern, en in _NAME_PATTERNS:
+        if m := pattern.match(name):
+            payer = m.groupdict().get("payer")
+            code = next((c for c, zh in PAYER_ZH.items() if zh == payer), None)
+            return en.format(payer=t("payer." + code).lower() if code else payer)
+    return name
+
+
+def check_detail(key: str, detail: str, lang: str) -> str:
+    """A condition's stored detail in ``lang``: codes in words, and in English the sentence in English.
+    A detail no template knows stays as it is."""
+    t = translator(lang)
+    for pattern, zh, en in _DETAIL_PATTERNS.get(key, ()):
+        if m := pattern.match(detail):
+            values = {n: _detail_value(n, v, lang, t) for n, v in m.groupdict().items()}
+            return (en if lang == "en" else zh).format(**values)
+    return detail

@@ -11,7 +11,7 @@ from domain.errors import NotFoundError
 from api.routers._readmodels import SUBSIDY_READERS, ReadModelsDep
 from api.routers.subsidies_read import community_explanation, download, export_file, overview, period_of, periods
 from api.web.pages._results import gate, page
-from api.web.pages._subsidy_words import grades_text, modes_text, reason_text
+from api.web.pages._subsidy_words import check_detail, check_name, grades_text, modes_text, reason_text
 from api.web.i18n import error_text
 from api.web.templating import PageUser, page_lang
 
@@ -20,10 +20,12 @@ WHAT = "subsidies"
 
 
 def words(request: Request) -> dict[str, Any]:
-    """Reasons, modes and grades in the page's language (the read models store Chinese with codes)."""
+    """Reasons, modes, grades and conditions in the page's language (the read models store Chinese with codes)."""
     lang = page_lang(request)
     return {"why": lambda text: reason_text(text, lang), "modes": lambda codes: modes_text(codes, lang),
-            "grades": lambda codes: grades_text(codes, lang)}
+            "grades": lambda codes: grades_text(codes, lang),
+            "check_name": lambda c: check_name(c["name"], lang),
+            "check_detail": lambda c: check_detail(c["key"], c["detail"], lang)}
 
 
 @router.get("/subsidies")
