@@ -1,4 +1,5 @@
-"""The eight import kinds: one sheet layout each, Chinese headers with a fixed
+"""The eight import kinds: one sheet layout each (a Chinese name, which is also the sheet's, and an
+English one for the web page's English mode), Chinese headers with a fixed
 mapping to the fields of an existing Ledger command (English field names are
 accepted as headers too). Rules stay in the domain: a row only becomes a call."""
 
@@ -27,7 +28,7 @@ def _kw(row: dict, *names: str) -> dict[str, Any]:
 
 # --- registry ------------------------------------------------------------------------------------
 PROVIDERS = Kind(
-    "providers", "物业企业", ("register_provider",),
+    "providers", "物业企业", "Providers", ("register_provider",),
     _fixed(Column("uscc", "统一社会信用代码", cells.text, example="91120112MA0000001N"),
            Column("name", "企业名称", cells.text, example="津南安居物业有限公司"),
            Column("legal_representative", "法定代表人", cells.text, example="张三"),
@@ -41,7 +42,7 @@ PROVIDERS = Kind(
 )
 
 COMMUNITIES = Kind(
-    "communities", "小区", ("register_community",),
+    "communities", "小区", "Communities", ("register_community",),
     _fixed(Column("code", "小区编码", cells.text, aliases=("小区代码",), hint="字母、数字、-、_、.", example="C-001"),
            Column("name", "小区名称", cells.text, example="幸福里"),
            Column("street", "街道", cells.text, aliases=("街道/镇", "街镇"), example="双港镇"),
@@ -71,7 +72,7 @@ def _item_columns(sheet: AssessmentSheet) -> tuple[Column, ...]:
 
 
 INSPECTIONS = Kind(
-    "inspections", "每月巡查", ("record_inspection",),
+    "inspections", "每月巡查", "Monthly inspections", ("record_inspection",),
     lambda sheet: (COMMUNITY, Column("month", "月份", cells.month, aliases=("巡查月份",), hint="YYYY-MM",
                                      example="2024-03"),
                    *_item_columns(sheet), date_column("巡查日期"), SOURCE),
@@ -102,14 +103,15 @@ def _assessment_steps(ledger: Any, row: dict, on: date) -> list[Step]:
 
 
 ASSESSMENTS = Kind(
-    "assessments", "季度联合考核", ("record_assessment",), _assessment_columns, _assessment_steps,
+    "assessments", "季度联合考核", "Quarterly joint assessments", ("record_assessment",), _assessment_columns,
+    _assessment_steps,
     community=lambda row: row["community_code"], unique=("community_code", "quarter"),
     period_end=lambda row: period_end(row["quarter"]),
     note="考核表（分项及满分、一票否决项）按考核日期生效的政策包；任一一票否决项即为不达标。",
 )
 
 SURVEYS = Kind(
-    "surveys", "满意度调查", ("record_survey",),
+    "surveys", "满意度调查", "Satisfaction surveys", ("record_survey",),
     _fixed(COMMUNITY, Column("period", "期间", cells.text, aliases=("调查期间",), hint="如 2024、2024-H1、2024-Q4",
                              example="2024"),
            Column("households", "户数", cells.integer, aliases=("总户数",), example=240),
@@ -123,7 +125,7 @@ SURVEYS = Kind(
 )
 
 FEES = Kind(
-    "fees", "物业费收缴", ("record_fees",),
+    "fees", "物业费收缴", "Fee collection", ("record_fees",),
     _fixed(COMMUNITY, Column("month", "月份", cells.month, hint="YYYY-MM", example="2024-03"),
            Column("households_billed", "应缴户数", cells.integer, example=230),
            Column("households_paid", "实缴户数", cells.integer, example=207),
@@ -161,7 +163,7 @@ def _complaint_steps(ledger: Any, row: dict, on: date) -> list[Step]:
 
 
 COMPLAINTS = Kind(
-    "complaints", "投诉", ("file_complaint", "resolve_complaint"),
+    "complaints", "投诉", "Complaints", ("file_complaint", "resolve_complaint"),
     _fixed(Column("code", "投诉编号", cells.text, aliases=("工单编号", "工单号"), example="TS-2024-0001"),
            COMMUNITY,
            Column("provider_uscc", "企业统一社会信用代码", cells.text, required=False,
@@ -182,7 +184,7 @@ COMPLAINTS = Kind(
 )
 
 SUBSIDIES = Kind(
-    "subsidies", "补贴拨付", ("pay_subsidy",),
+    "subsidies", "补贴拨付", "Subsidy payments", ("pay_subsidy",),
     _fixed(COMMUNITY, Column("period", "期间", cells.text, hint="如 2024-Q1、2024", example="2024-Q1"),
            Column("payer_level", "拨付层级", cells.choice(PAYER), labels=PAYER, aliases=("支付层级",),
                   example="区级"),

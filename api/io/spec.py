@@ -55,6 +55,7 @@ class Step:
 class Kind:
     name: str  # CLI and URL name: providers, communities, inspections…
     title: str  # sheet name and title in Chinese
+    title_en: str  # the title on the web page in English (the sheet keeps its Chinese name)
     commands: tuple[str, ...]  # every command a row may run (permissions are checked on all)
     make_columns: Callable[[AssessmentSheet], tuple[Column, ...]]
     steps: Callable[[Any, dict, date], list[Step]]  # (ledger, parsed row, business date) -> commands

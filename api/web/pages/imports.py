@@ -20,9 +20,10 @@ from api.auth import PERMISSIONS
 from api.errors import status_for
 from api.io import KINDS, authorize_kind, read_table, write_template
 from api.io.messages import zh
+from api.io.spec import Kind
 from api.routers.imports import run_for_app
 from api.web.i18n import add
-from api.web.templating import PageReader, render
+from api.web.templating import PageReader, page_lang, render
 
 router = APIRouter()
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -46,16 +47,22 @@ add({key: {"zh": zh_text, "en": en} for key, (zh_text, en) in {
 }.items()})
 
 
-def _kinds_for(role: str) -> list[tuple[str, str]]:
-    return [(k.name, k.title) for k in KINDS.values()
+def kind_title(kind: Kind, lang: str) -> str:
+    """A kind's name in the page's language (the sheet and its template keep the Chinese name)."""
+    return kind.title_en if lang == "en" else kind.title
+
+
+def _kinds_for(role: str, lang: str) -> list[tuple[str, str]]:
+    return [(k.name, kind_title(k, lang)) for k in KINDS.values()
             if all(role in PERMISSIONS.get(c, frozenset()) for c in k.commands)]
 
 
 def _page(request: Request, user: Any, **context: Any) -> Any:
-    status = context.pop("status", 200)
-    return render(request, "imports.html", {"kinds": _kinds_for(user.role), "all_kinds": list(KINDS.values()),
-                                            "report": None, "problem": None, "chosen": "", **context},
-                  user=user, status_code=status)
+    status, lang = context.pop("status", 200), page_lang(request)
+    return render(request, "imports.html", {
+        "kinds": _kinds_for(user.role, lang), "all_kinds": [(k.name, kind_title(k, lang)) for k in KINDS.values()],
+        "title_of": lambda name: kind_title(KINDS[name], lang) if name in KINDS else name,
+        "report": None, "problem": None, "chosen": "", **context}, user=user, status_code=status)
 
 
 @router.get("/imports")
@@ -87,7 +94,8 @@ async def upload(request: Request, user: PageReader) -> Any:
             raise ValidationError("file", "required", "choose a file")
         table = read_table(await upload.read(), upload.filename, None, preferred=(KINDS[kind].title,))
     except DomainError as error:
-        return _page(request, user, chosen=kind, problem=f"{error.field}：{zh(error)}", status=status_for(error))
+        problem = f"{error.field}：{zh(error)}" if page_lang(request) == "zh" else f"{error.field}: {error.message}"
+        return _page(request, user, chosen=kind, problem=problem, status=status_for(error))
     report = run_for_app(request, kind=kind, table=table, actor=user.actor, dry_run=bool(form.get("dry_run")),
                          enforce_scope=True)
     return _page(request, user, chosen=kind, report=report, status=200 if report.ok else 422)
