@@ -20,7 +20,7 @@ import numpy as np
 from ._distinct import distinct_counts
 from ._monotone_dp import fill_row, schedule
 
-__all__ = ["KMeans1D", "kmeans_1d"]
+__all__ = ["KMeans1D", "kmeans_1d"]  # fit and count_reached serve stars.py
 
 
 class KMeans1D(NamedTuple):
@@ -111,38 +111,57 @@ def kmeans_1d(x, k):
     x = np.asarray(x, dtype=np.float64)
     if x.ndim != 1:
         raise ValueError("x must be one-dimensional")
+    present, values, counts, starts = fit(x, k)
+    if values.size == 0:
+        empty = np.empty(0)
+        return KMeans1D(np.full(x.shape, -1, dtype=np.int64), empty, empty, 0.0)
+    m = starts.size
+    cluster_of_value = np.zeros(values.size, dtype=np.int64)
+    cluster_of_value[starts[1:]] = 1
+    cluster_of_value = np.cumsum(cluster_of_value)
+    labels = count_reached(x, present, values[starts[1:]], 0)
+    weight = np.bincount(cluster_of_value, weights=counts, minlength=m)
+    centers = np.bincount(cluster_of_value, weights=counts * values, minlength=m) / weight
+    dev = values - centers[cluster_of_value]
+    withinss = float(np.sum(counts * dev * dev))
+    return KMeans1D(labels, centers, values[starts], withinss)
+
+
+def fit(x, k):
+    """The optimal clusters of the non-NaN values of ``x`` (float64, 1-D).
+
+    Returns the mask of non-NaN entries, the sorted distinct values, their
+    counts (int64) and the index in ``values`` where each cluster starts.
+    """
     k = int(k)
     if k < 1:
         raise ValueError("k must be at least 1")
     present = ~np.isnan(x)
     # Distinct values and their counts only: the labels come from the cut points afterwards.
     values, counts = distinct_counts(x[present])
-    if values.size == 0:
-        empty = np.empty(0)
-        return KMeans1D(np.full(x.shape, -1, dtype=np.int64), empty, empty, 0.0)
     m = min(k, values.size)
     if m == values.size:
         starts = np.arange(m, dtype=np.int64)
     else:
         starts = _optimal_starts(values, counts.astype(np.float64), m)
-    cluster_of_value = np.zeros(values.size, dtype=np.int64)
-    cluster_of_value[starts[1:]] = 1
-    cluster_of_value = np.cumsum(cluster_of_value)
-    # Cluster c holds the values from values[starts[c]] on. With a few cut points, counting the
-    # cuts each value reaches is several times faster than a binary search (no masked gather).
-    cuts = values[starts[1:]]
-    if cuts.size <= 8:
-        # NaN reaches no cut, and is then moved from 0 to -1.
-        reached = np.zeros(x.shape, dtype=np.int8)
-        for cut in cuts:
-            reached += x >= cut
-        reached -= ~present
-        labels = reached.astype(np.int64)
-    else:
-        labels = np.full(x.shape, -1, dtype=np.int64)
-        labels[present] = np.searchsorted(cuts, x[present], side="right")
-    weight = np.bincount(cluster_of_value, weights=counts, minlength=m)
-    centers = np.bincount(cluster_of_value, weights=counts * values, minlength=m) / weight
-    dev = values - centers[cluster_of_value]
-    withinss = float(np.sum(counts * dev * dev))
-    return KMeans1D(labels, centers, values[starts], withinss)
+    return present, values, counts, starts
+
+
+def count_reached(x, present, cuts, base):
+    """``base`` plus the number of ascending ``cuts`` each value reaches; ``base - 1`` for NaN.
+
+    Returns int64 of the shape of ``x``. Cluster c holds the values from its
+    cut point on, so ``base = 0`` gives cluster labels and ``base = 1`` stars.
+    """
+    if cuts.size > 8:
+        out = np.full(x.shape, base - 1, dtype=np.int64)
+        out[present] = base + np.searchsorted(cuts, x[present], side="right")
+        return out
+    # With a few cut points, counting the cuts each value reaches is several times
+    # faster than a binary search, in int8 (NaN reaches no cut).
+    reached = present.astype(np.int8)
+    if base != 1:
+        reached += np.int8(base - 1)
+    for cut in cuts:
+        reached += x >= cut
+    return reached.astype(np.int64)

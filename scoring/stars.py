@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .kmeans import kmeans_1d
+from .kmeans import count_reached, fit
 
 __all__ = [
     "CMS_NURSING_HOME_SHARES",
@@ -92,9 +92,7 @@ def stars_from_cut_points(scores, cut_points):
         raise ValueError("cut_points must be a one-dimensional array without NaN")
     if np.any(cuts[1:] < cuts[:-1]):
         raise ValueError("cut_points must be non-decreasing")
-    stars = 1 + np.searchsorted(cuts, x, side="right").astype(np.int64)
-    stars[np.isnan(x)] = 0
-    return StarResult(stars, cuts)
+    return StarResult(count_reached(x, ~np.isnan(x), cuts, 1), cuts)
 
 
 def stars_by_thresholds(scores, thresholds=DEFAULT_STAR_THRESHOLDS):
@@ -202,12 +200,11 @@ def stars_by_kmeans(scores, levels=5):
     levels = int(levels)
     if levels < 1:
         raise ValueError("levels must be at least 1")
-    km = kmeans_1d(x, levels)
+    present, values, _, starts = fit(x, levels)
+    found = values[starts[1:]]
     cuts = np.full(levels - 1, np.inf)
-    found = km.lower_bounds[1:]
     cuts[: found.size] = found
-    # Labels run from 0 (lowest cluster), with -1 for NaN: one more is the star count, 0 = not rated.
-    return StarResult(km.labels + 1, cuts)
+    return StarResult(count_reached(x, present, found, 1), cuts)
 
 
 def apply_guardrail(scores, cut_points, previous_cut_points, max_shift=5.0):
