@@ -27,10 +27,10 @@ router = APIRouter()
 
 
 @lru_cache(maxsize=1)
-def _shipped() -> dict[str, tuple[dict, str]]:
-    """Pack id → (validated pack, word key of its label), for every rating-scheme pack shipped with the
-    ledger. Shipped files do not change while the app runs: read once per process, not on every view
-    of /ratings and every adoption."""
+def _shipped() -> dict[str, tuple[dict, tuple[str, str]]]:
+    """Pack id → (validated pack, word keys of its option and its description), for every rating-scheme
+    pack shipped with the ledger. Shipped files do not change while the app runs: read once per process,
+    not on every view of /ratings and every adoption."""
     packs = {}
     for path in sorted(PACK_DIR.glob("*.json")):
         try:
@@ -43,8 +43,14 @@ def _shipped() -> dict[str, tuple[dict, str]]:
 
 
 def scheme_packs() -> list[tuple[str, str]]:
-    """(pack id, word key of its label) of every rating-scheme pack shipped with the ledger."""
-    return [(pack_id, label) for pack_id, (_, label) in _shipped().items()]
+    """(pack id, word key of its option) of every rating-scheme pack shipped with the ledger."""
+    return [(pack_id, keys[0]) for pack_id, (_, keys) in _shipped().items()]
+
+
+def pack_descriptions() -> list[tuple[str, str]]:
+    """(word key of a pack's option, word key of its description), listed under the select: an option
+    stays short enough for the select, the description says the rest (method, parameters, id, version)."""
+    return [keys for _, keys in _shipped().values()]
 
 
 def _scheme(raw: dict) -> dict:
@@ -72,7 +78,8 @@ def adopt_context(request: Request) -> dict:
     """The inline form on /ratings: its values and the packs to pick from."""
     packs = scheme_packs()
     return {"form": ADOPT, "values": blank(ADOPT, request, pack=packs[0][0] if packs else ""),
-            "choices": {"pack": packs}, "action": ADOPT.path, "prefix": "adopt-"}
+            "choices": {"pack": packs}, "about": {"pack": pack_descriptions()}, "action": ADOPT.path,
+            "prefix": "adopt-"}
 
 
 PAGE = {"back": "/ratings", "back_label": "rt.title"}
@@ -82,10 +89,12 @@ PAGE = {"back": "/ratings", "back_label": "rt.title"}
 def adopt_form(request: Request, user: PageReader) -> Any:
     authorize(user, ADOPT.command)
     context = adopt_context(request)
-    return show(request, user, None, ADOPT, context["values"], choices=context["choices"], **PAGE)
+    return show(request, user, None, ADOPT, context["values"], choices=context["choices"], about=context["about"],
+                **PAGE)
 
 
 @router.post("/cycles/new")
 async def adopt_scheme(request: Request, user: PageReader, ledger: LedgerDep) -> Any:
-    return await submit(request, user, ledger, None, ADOPT, choices={"pack": scheme_packs()}, **PAGE)
+    return await submit(request, user, ledger, None, ADOPT, choices={"pack": scheme_packs()},
+                        about={"pack": pack_descriptions()}, **PAGE)
 
