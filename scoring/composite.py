@@ -9,6 +9,8 @@ silently rated.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 __all__ = ["area_weighted_scores", "composite_scores", "effective_weights"]
@@ -144,20 +146,33 @@ def _composite_by_pattern(x, w, min_departments):
         else:
             np.fmax(term, 0.0, out=term)
         num += term
-    totals = np.zeros(1 << d)
-    counts = np.zeros(1 << d, dtype=np.int64)
-    for code in range(1 << d):
-        for j in range(d):
-            if code >> j & 1:
-                totals[code] += w[j]
-                counts[code] += 1
-    totals[(counts < min_departments) | ~(totals > 0)] = np.nan
+    totals = _pattern_totals(w.tobytes(), d, min_departments)
     total = totals.take(pattern)
     # NaN scores were zeroed, so a non-finite sum means an infinite score: an error on a rated row.
     infinite = ~np.isfinite(num)
     if infinite.any() and not np.isnan(total[infinite]).all():
         raise ValueError("scores must be finite or NaN")
     return num / total
+
+
+@lru_cache(maxsize=64)
+def _pattern_totals(weight_bytes, d, min_departments):
+    """Weight total of each of the 2**d presence patterns, NaN where not rated.
+
+    Each total is summed in column order from 0.0, as the scores are (an absent
+    column adds 0.0, which changes nothing). Cached: a scheme's weights repeat.
+    """
+    w = np.frombuffer(weight_bytes, dtype=np.float64)
+    codes = np.arange(1 << d)
+    totals = np.zeros(1 << d)
+    counts = np.zeros(1 << d, dtype=np.int64)
+    for j in range(d):
+        bit = (codes >> j) & 1
+        totals += bit * w[j]
+        counts += bit
+    totals[(counts < min_departments) | ~(totals > 0)] = np.nan
+    totals.flags.writeable = False
+    return totals
 
 
 def area_weighted_scores(community_scores, areas, provider_index, n_providers=None):
