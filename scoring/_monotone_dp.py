@@ -11,6 +11,10 @@ and divide and conquer over the rows finds it exactly, whatever the order in
 which rows are visited: each row only searches between the argmins of the
 nearest rows already solved on either side.
 
+Every level costs a few dozen numpy calls, so on the deep levels the calls'
+own overhead counts: the thin forms are used (``a.nonzero()[0]`` rather than
+``np.flatnonzero``, ``np.empty`` and ``fill`` rather than ``np.full``).
+
 Three things make this fast in numpy (it was the bottleneck of rating 200,000
 providers):
 
@@ -108,7 +112,7 @@ def fill_row(prev, s1, s2, w, levels):
     with np.errstate(invalid="ignore", divide="ignore"):
         d = s1[n] - s1[:n]
         last = a[:n] - d * d / (w[n] - w[:n])
-        at = int(np.argmin(last))
+        at = int(last.argmin())
         bound[size + 1] = at
         for level in levels:
             _solve_level(level, a, s1, w, bound, cost)
@@ -129,7 +133,7 @@ def _solve_level(level, a, s1, w, bound, cost):
     best = lo_j.copy()
     # The other columns (lo_j, top] of the segments that have any. Deep in the
     # recursion most have none, so the per-segment work below is done for these only.
-    owned = np.flatnonzero(top > lo_j)
+    owned = (top > lo_j).nonzero()[0]
     if owned.size:
         _search_owned(level, owned, lo_j, top, a, s1, w, best_v, best)
     np.add(best_v, level.s2, out=cost[level.rows])
@@ -154,7 +158,7 @@ def _search_owned(level, owned, lo_j, top, a, s1, w, best_v, best):
         seg = np.repeat(_interleave(np.arange(g), g), lengths)
 
         def spread(values, filler):
-            return np.append(values, filler)[seg]
+            return np.concatenate((values, (filler,)))[seg]
     else:
         # Few long runs (the upper levels): repeat is close to a memset.
         def spread(values, filler):
@@ -186,7 +190,7 @@ def _search_owned(level, owned, lo_j, top, a, s1, w, best_v, best):
 def _scan_each(v, starts, ends, incumbent):
     # A handful of ranges (the top levels): argmin of a slice is leftmost by definition.
     first = np.array([lo + int(v[lo:hi].argmin()) for lo, hi in zip(starts.tolist(), ends.tolist())])
-    better = np.flatnonzero(v[first] < incumbent)
+    better = (v[first] < incumbent).nonzero()[0]
     return better, v[first[better]], first[better]
 
 
@@ -194,24 +198,25 @@ def _scan_long(v, starts, ends, incumbent, spread):
     # Few long ranges: reduceat costs per range, little per column.
     bounds = np.empty(2 * starts.size, dtype=np.int64)
     bounds[0::2], bounds[1::2] = starts, ends
-    seg_min = np.minimum.reduceat(np.append(v, np.inf), bounds)[0::2]
-    better = np.flatnonzero(seg_min < incumbent)
+    seg_min = np.minimum.reduceat(np.concatenate((v, (np.inf,))), bounds)[0::2]
+    better = (seg_min < incumbent).nonzero()[0]
     if not better.size:
         return better, seg_min[better], better
     # The first hit at or after a range's start is its leftmost minimum.
-    hits = np.flatnonzero(v == spread(seg_min, np.nan))
+    hits = (v == spread(seg_min, np.nan)).nonzero()[0]
     return better, seg_min[better], hits[np.searchsorted(hits, starts[better])]
 
 
 def _scan_short(v, seg, incumbent):
     # Many short ranges: ufunc.at costs per column, little per range.
     g = incumbent.size
-    seg_min = np.full(g + 1, np.inf)
+    seg_min = np.empty(g + 1)
+    seg_min.fill(np.inf)
     np.minimum.at(seg_min, seg, v)
-    better = np.flatnonzero(seg_min[:g] < incumbent)
+    better = (seg_min[:g] < incumbent).nonzero()[0]
     if not better.size:
         return better, seg_min[better], better
-    hits = np.flatnonzero(v == seg_min[seg])
+    hits = (v == seg_min[seg]).nonzero()[0]
     hit_seg = seg[hits]
     leading = np.ones(hits.size, dtype=bool)
     np.not_equal(hit_seg[1:], hit_seg[:-1], out=leading[1:])
@@ -221,6 +226,7 @@ def _scan_short(v, seg, incumbent):
 
 
 def _interleave(values, filler):
-    out = np.full(2 * values.size, filler, dtype=values.dtype)
+    out = np.empty(2 * values.size, dtype=values.dtype)
     out[0::2] = values
+    out[1::2] = filler
     return out
