@@ -53,10 +53,13 @@ def _optimal_starts(values, weights, k):
     # as np.median takes it), without np.median's partition of a copy.
     half = values.size // 2
     x = values - (values[half] if values.size % 2 else np.mean(values[half - 1 : half + 1]))
-    w = np.concatenate(([0.0], np.cumsum(weights)))
-    s1 = np.concatenate(([0.0], np.cumsum(weights * x)))
-    s2 = np.concatenate(([0.0], np.cumsum(weights * x * x)))
     n = x.size
+    w, s1, s2 = np.zeros((3, n + 1))
+    np.cumsum(weights, out=w[1:])
+    wx = weights * x
+    np.cumsum(wx, out=s1[1:])
+    wx *= x
+    np.cumsum(wx, out=s2[1:])
     row = s2[1:] - s1[1:] ** 2 / w[1:]
     args = []
     levels = schedule(n, s1, w, s2) if k > 2 else []
@@ -65,10 +68,9 @@ def _optimal_starts(values, weights, k):
         args.append(arg)
     if k > 1:
         # The last row is needed at i = n - 1 only: one vectorised minimum.
-        j = np.arange(k - 1, n)
-        d = s1[n] - s1[j]
-        vals = row[j - 1] + (s2[n] - s2[j]) - d * d / (w[n] - w[j])
-        last = int(j[np.argmin(vals)])
+        d = s1[n] - s1[k - 1 : n]
+        vals = row[k - 2 : n - 1] + (s2[n] - s2[k - 1 : n]) - d * d / (w[n] - w[k - 1 : n])
+        last = k - 1 + int(vals.argmin())
     starts = [0] * k
     if k > 1:
         starts[k - 1] = last
