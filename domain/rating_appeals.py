@@ -38,9 +38,15 @@ class CycleResults:
 
     def publish(self, *, stamp: Stamp, sign: Sign | None = None) -> None:
         """Publish the computed result: the event fixes its digest, the position it came from and
-        the checkpoint ``sign`` makes once the publication is known to be valid (domain.publication)."""
+        the checkpoint ``sign`` makes once the publication is known to be valid (domain.publication).
+        A result that rates no provider (every row 0 stars, or no row) is refused: nothing is signed
+        or written."""
         if self.status != "computed":
             raise RuleViolation("cycle", "computed_first", f"cycle {self.code} is {self.status}; publish a computed result")
+        if not any(stars > 0 for _, stars in self.results.values()):  # stars 0 = not rated
+            raise RuleViolation("results", "provider_rated",
+                                f"no provider rated: cycle {self.code}'s computed result gives no provider any stars, "
+                                "and an empty result is not published")
         size, root = signed_checkpoint(sign, 1, self.digest, self.position)
         self._trigger(self.Published, stamp, number=1, digest=self.digest, position=self.position,
                       checkpoint_size=size, checkpoint_root=root)

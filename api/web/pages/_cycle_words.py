@@ -69,6 +69,7 @@ add_sentences({
     "cycle_open": "该周期不在评分阶段（尚未开始或已截止）。",
     "closed_first": "须先截止评分才能计算结果；已公布的结果不能重新计算。",
     "computed_first": "须先计算结果才能公布；结果已公布的，请走复核和重新公布。",
+    "provider_rated": "没有企业获评星级：计算结果中所有企业均未评定，不能公布空结果。",
     "published_first": "结果公布后才能登记复核申请。",
     "upheld_objection": "没有尚未公布的成立复核申请，无需重新公布。",
     "changes_result": "成立的复核申请没有改变已公布的结果。",

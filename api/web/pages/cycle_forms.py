@@ -116,7 +116,8 @@ def step_values(form: RecordForm, request: Request, cycle: RatingCycle) -> dict:
 def form_context(form: RecordForm, code: str, cycle: RatingCycle | None, names: dict[str, str] | None = None) -> dict:
     """``names``: see ``objection_names``. A remedy's department is one the cycle's scheme scores."""
     departments = cycle.departments if cycle is not None else []
-    # A warning, not a rule: closing with no score is allowed, but it publishes an empty result.
+    # A warning, not a rule: closing with no score is allowed, but its result rates no provider and
+    # cannot be published (RatingCycle.publish refuses it).
     unscored = form is CLOSE and cycle is not None and not cycle.scores
     return {"step_warning": "cw.close_no_scores" if unscored else "", "action": f"{cycle_url(code)}/{form.path}",
             "back": cycle_url(code), "back_label": "cw.back", "subject": code, "pending_objections": pending_objections(cycle, names) if cycle is not None else [],

@@ -159,3 +159,37 @@ def test_a_result_computed_before_a_later_change_of_the_cycle_is_refused(ledger,
     with pytest.raises(RuleViolation) as info:
         c.record_result(**stale, position=1, stamp=b.stamp())
     assert info.value.field == "cycle_version"
+
+
+@pytest.mark.parametrize("rows", [{}, {3: ROWS[3]}], ids=["no score", "nobody on enough departments"])
+def test_a_result_that_rates_no_provider_is_computed_but_not_published(ledger, usccs, rows):
+    s.open_cycle(ledger)
+    for i, values in rows.items():
+        s.score_all(ledger, usccs[i], values)
+    s.close(ledger)
+    s.compute(ledger)  # computing it stays allowed: the cycle page says no provider is rated
+    computed = s.cycle(ledger)
+    assert computed.status == "computed" and not any(stars for _, stars in computed.results.values())
+    with b.refused(ledger, RuleViolation, "results", "provider_rated", watch=((RatingCycle, s.CYCLE),)) as info:
+        s.publish(ledger)
+    assert "no provider rated" in info.value.message
+    assert s.cycle(ledger).status == "computed" and s.cycle(ledger).publications == []
+
+
+def test_one_rated_provider_is_enough_to_publish(ledger, usccs):
+    c = s.published_cycle(ledger, {usccs[2]: ROWS[2], usccs[3]: ROWS[3]})
+    assert c.status == "published" and sorted(stars for _, stars in c.results.values()) == [0, 3]
+
+
+def test_an_empty_publication_already_in_a_ledger_still_replays(ledger, usccs):
+    """The rule runs in RatingCycle.publish, not in the Published event: a ledger that published an
+    empty result before the rule existed loads as it was (replay never re-runs rules)."""
+    s.open_cycle(ledger)
+    s.close(ledger)
+    s.compute(ledger)
+    c = s.cycle(ledger)
+    c._trigger(RatingCycle.Published, b.stamp(s.PUBLISHED_ON), number=1, digest=c.digest, position=c.position,
+               checkpoint_size=None, checkpoint_root=None)  # as the publish command wrote it before the rule
+    ledger.save(c)
+    again = s.cycle(ledger)
+    assert again.status == "published" and again.results == {} and again.publications[0][:2] == [1, c.digest]
