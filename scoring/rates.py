@@ -75,6 +75,39 @@ def wilson_interval(successes, trials, z=Z95):
     """
     x, n = _counts(successes, trials)
     z = np.asarray(z, dtype=np.float64)
+    if z.ndim or x.ndim != 1 or x.shape != n.shape:
+        return _wilson_broadcast(x, n, z)
+    # The operations of _wilson_broadcast in the same order, so the same bits, into a few
+    # buffers: in a pipeline, fresh 200,000-row temporaries cost more than the arithmetic.
+    # (Products are commuted, halving and quartering are exact, clip is max then min.)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = np.divide(x, n)
+        z2n = np.divide(z * z, n)
+        denom = np.add(z2n, 1.0)
+        centre = np.multiply(z2n, 0.5)
+        centre += p
+        centre /= denom
+        half = np.subtract(1.0, p)
+        half *= p
+        half /= n
+        quarter = np.multiply(n, 4.0, out=p)
+        np.divide(z2n, quarter, out=quarter)
+        half += quarter
+        np.sqrt(half, out=half)
+        half *= z
+        half /= denom
+    lower = np.subtract(centre, half, out=z2n)
+    upper = np.add(centre, half, out=centre)
+    for bound in (lower, upper):
+        np.maximum(bound, 0.0, out=bound)
+        np.minimum(bound, 1.0, out=bound)
+    lower *= x > 0
+    upper += x == n
+    np.minimum(upper, 1.0, out=upper)
+    return lower, upper
+
+
+def _wilson_broadcast(x, n, z):
     with np.errstate(invalid="ignore", divide="ignore"):
         p = x / n
         z2n = z * z / n
