@@ -72,8 +72,8 @@ def distinct_counts(v):
 
 def _hash_round(bits, multiplier, found_values, found_counts):
     """Settle the values that own a slot; return the bits of those that do not."""
-    # About two values a slot: a bigger table loses fewer values to collisions, but
-    # finding its occupied slots costs more than settling them in the next round.
+    # A table about half as long as the input: a longer one loses fewer values to
+    # collisions, but finding its occupied slots costs more than the next round.
     width = max(_MIN_WIDTH, int(bits.size - 1).bit_length() - 1)
     slot = ((bits * multiplier) >> np.uint64(64 - width)).astype(np.intp)
     table = np.empty(1 << width, dtype=np.uint64)
