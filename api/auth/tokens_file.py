@@ -12,11 +12,14 @@ TOML, or JSON with the same structure (a ``.json`` name)::
 
 Every problem names the entry and the key (``users[3].expires_on``). A rewrite
 (``update``) checks the whole new file before it replaces the old one, so the
-server never reads a half-written or invalid file.
+server never reads a half-written or invalid file. A TOML file is rewritten through
+tomlkit, which keeps its comments and layout: only the keys and entries that changed
+are written anew.
 """
 
 from __future__ import annotations
 
+import copy
 import fcntl
 import json
 import os
@@ -30,6 +33,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+import tomlkit
+from tomlkit.items import Comment, Table, Whitespace
+from tomlkit.toml_document import TOMLDocument
+
 from domain.errors import DomainError
 from domain.values import Actor, Role
 
@@ -37,7 +44,6 @@ from domain.values import Actor, Role
 NOT_OVER_HTTP = {Role.SYSTEM.value}
 DATE_KEYS = ("expires_on", "revoked_on")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 T = TypeVar("T")
 
 
@@ -135,30 +141,57 @@ def read_entries(path: Path | str) -> list[TokenEntry]:
     return parse_entries(read_data(path), path)
 
 
-def _toml_value(value: Any, where: str) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float, date)):  # a date or datetime is a TOML literal
-        return value.isoformat() if isinstance(value, date) else repr(value)
-    if isinstance(value, str):
-        # A JSON string is a TOML basic string, but for DEL, which TOML wants escaped.
-        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
-    raise TokensFileError(where, f"cannot rewrite a value of type {type(value).__name__}")
-
-
-def _toml_key(key: str) -> str:
-    return key if _BARE_KEY.fullmatch(key) else json.dumps(key, ensure_ascii=False)
-
-
 def dumps(data: dict, path: Path | str) -> str:
+    """A new file's text (JSON, or TOML with one ``[[users]]`` table per entry)."""
     if is_json(path):
         return json.dumps(data, ensure_ascii=False, indent=2, default=date.isoformat) + "\n"
-    lines = [f"{_toml_key(k)} = {_toml_value(v, f'{path}: {k}')}" for k, v in data.items() if k != "users"]
-    for i, entry in enumerate(data.get("users", [])):
-        lines += ["", "[[users]]"]
-        lines += [f"{_toml_key(k)} = {_toml_value(v, f'{path}: users[{i}].{k}')}"
-                  for k, v in entry.items()]
-    return "\n".join(lines).lstrip("\n") + "\n"
+    return merge(tomlkit.document(), {}, data).as_string()
+
+
+def _insert(table: Table, key: str, value: Any) -> None:
+    """A new key after the table's last key, before its trailing blank lines and comments:
+    tomlkit gives a comment line above the next ``[[users]]`` header to the table before it,
+    and the comment is about the next entry."""
+    body = table.value.body
+    at = len(body)
+    while at and body[at - 1][0] is None and isinstance(body[at - 1][1], (Comment, Whitespace)):
+        at -= 1
+    if at == len(body) or at == 0:
+        table[key] = value
+    else:
+        table.value._insert_at(at, key, value)  # tomlkit has no public insert
+
+
+def _merge_table(table: Any, before: dict, after: dict) -> None:
+    for key in [k for k in before if k not in after]:
+        del table[key]
+    for key, value in after.items():
+        if key not in before:
+            _insert(table, key, value) if isinstance(table, Table) else table.__setitem__(key, value)
+        elif before[key] != value:
+            table[key] = value  # in its place, its line's comment kept
+
+
+def merge(doc: TOMLDocument, before: dict, after: dict) -> TOMLDocument:
+    """Change ``doc`` (which reads as ``before``) so it reads as ``after``, touching only what
+    differs: other keys, entries, comments and blank lines stay as they were."""
+    _merge_table(doc, {k: v for k, v in before.items() if k != "users"},
+                 {k: v for k, v in after.items() if k != "users"})
+    old, new = before.get("users", []), after.get("users", [])
+    if "users" not in doc and new:
+        if doc.as_string() and not doc.as_string().endswith("\n\n"):
+            doc.add(tomlkit.nl())  # a blank line before the first entry
+        doc.append("users", tomlkit.aot())
+    users = doc.get("users")
+    for i in range(min(len(old), len(new))):
+        _merge_table(users[i], old[i], new[i])
+    for _ in range(len(old) - len(new)):
+        users.pop()
+    for entry in new[len(old):]:
+        if len(users) and isinstance(users[-1], Table) and not users[-1].as_string().endswith("\n\n"):
+            users[-1].add(tomlkit.nl())  # a blank line between entries
+        users.append(entry)
+    return doc
 
 
 @contextmanager
@@ -195,16 +228,24 @@ def _replace(path: Path, text: str) -> None:
 
 def update(path: Path | str, change: Callable[[dict], T]) -> T:
     """Apply ``change`` to the file's data (a missing file is an empty one) and replace the
-    file atomically; other entries and keys are kept (TOML comments are not)."""
+    file atomically; other entries and keys are kept, and in TOML its comments and layout."""
     path = Path(os.path.realpath(path))  # a symlinked file stays a symlink
     with _locked(path.parent):
-        data = read_data(path) if path.exists() else {"users": []}
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+        data = loads(text, path) if path.exists() else {}
         parse_entries(data, path)  # an invalid file is fixed by hand first, not rewritten
+        before = copy.deepcopy(data)
         data.setdefault("users", [])
         result = change(data)
-        text = dumps(data, path)
-        if not is_json(path) and loads(text, path) != data:  # our TOML writer is small: check it
-            raise TokensFileError(path, "the rewritten file would not read back the same; not written")
+        if is_json(path):
+            text = dumps(data, path)
+        else:
+            try:
+                text = merge(tomlkit.parse(text), before, data).as_string()
+            except (TypeError, ValueError) as error:  # a value TOML cannot hold
+                raise TokensFileError(path, f"cannot rewrite the file: {error}; not written") from None
+            if loads(text, path) != data:  # what tomlkit wrote must read back as the change
+                raise TokensFileError(path, "the rewritten file would not read back the same; not written")
         parse_entries(loads(text, path), path)
         _replace(path, text)
     return result

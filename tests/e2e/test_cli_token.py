@@ -151,3 +151,39 @@ def test_list_names_the_bad_entry_and_key_of_an_invalid_file(tmp_path) -> None:
                     'expires_on = "soon"\n', encoding="utf-8")
     result = run("--list", "--file", str(path))
     assert result.exit_code == 1 and "users[0].expires_on" in result.stderr
+
+
+def test_adding_and_revoking_keep_the_files_comments_and_layout(tmp_path) -> None:
+    path = tmp_path / "tokens.toml"
+    head = ("# 台账访问令牌 — 由 `taizhang token` 和管理员手工维护\n"
+            "# 吊销的令牌保留在文件里，供审计\n"
+            "\n"
+            "[[users]]\n"
+            'user = "old"          # 王芳，区审计局\n'
+            'role = "auditor"\n'
+            'org = "区审计局"\n'
+            f'token_sha256 = "{hash_token("tok-old")}"\n'
+            "expires_on = 2099-12-31   # 见 2025-3 号文\n")
+    tail = ("\n"
+            "# 街道的令牌\n"
+            "[[users]]\n"
+            'user    = "street.a"\n'
+            'role    = "street"\n'
+            'org     = "双港镇"\n'
+            f'token_sha256 = "{hash_token("tok-a")}"\n')
+    path.write_text(head + tail, encoding="utf-8")
+
+    new = make(path, "new")
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith(head + tail + "\n[[users]]\n"), text  # the old text as it was, one blank line, the entry
+    assert TokenStore.load(path).find(new).user == "new"
+
+    assert run("--revoke", "old", "--file", str(path)).exit_code == 0
+    revoked = f"revoked_on = {ledger_today().isoformat()}\n"
+    # The new key goes after the entry's last key, not under the comment that heads the next entry.
+    assert path.read_text(encoding="utf-8") == head + revoked + text.removeprefix(head)
+    assert run("--revoke", "street.a", "--file", str(path)).exit_code == 0
+    after = path.read_text(encoding="utf-8")
+    assert after == head + revoked + tail + revoked + text.removeprefix(head + tail)
+    assert [e.actor.user for e in read_entries(path)] == ["old", "street.a", "new"]
+    assert TokenStore.load(path).find("tok-old") is None and TokenStore.load(path).find(new).user == "new"

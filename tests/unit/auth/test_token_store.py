@@ -163,3 +163,20 @@ def test_a_bad_date_is_refused_naming_the_entry_and_key(tmp_path, key, value) ->
 def test_other_bad_entries_are_named_by_index_and_key(tmp_path, text, where) -> None:
     with pytest.raises(TokensFileError, match=where):
         TokenStore.load(tokens_file(tmp_path, text))
+
+
+def test_a_rewrite_changes_only_the_lines_that_changed(tmp_path) -> None:
+    path = tokens_file(tmp_path, "# 令牌文件\ntitle = \"区住房建设委\"   # 单位\n\n",
+                       "# a\n", entry("a", "tok-a", expires_on="2025-06-30   # 到期"),
+                       "# b, 手工录入\n", entry("b", "tok-b", note='"见 2025-3 号文"'))
+    text = path.read_text(encoding="utf-8")
+    update(path, lambda data: data["users"][1].update(expires_on=date(2025, 9, 30), note="改"))
+    changed = text.replace('note = "见 2025-3 号文"\n', 'note = "改"\nexpires_on = 2025-09-30\n')
+    assert path.read_text(encoding="utf-8") == changed
+    update(path, lambda data: data.update(title="区住建委") or data["users"][0].pop("expires_on"))
+    assert path.read_text(encoding="utf-8") == changed.replace('"区住房建设委"', '"区住建委"').replace(
+        "expires_on = 2025-06-30   # 到期\n", "")
+    update(path, lambda data: data["users"].pop())
+    assert read_data(path)["users"] == [{"user": "a", "role": "street", "org": "双港镇",
+                                         "token_sha256": hash_token("tok-a")}]
+    assert path.read_text(encoding="utf-8").startswith("# 令牌文件\n")
