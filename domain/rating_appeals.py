@@ -36,6 +36,11 @@ class CycleResults:
         self._trigger(self.ResultComputed, stamp, results=rows, cut_points=cuts, method=method, digest=digest,
                       position=position, previous_cycle=previous_cycle, previous_cut_points=prev)
 
+    def rates_a_provider(self) -> bool:
+        """Whether the computed result gives some provider stars (0 stars = not rated): ``publish``
+        refuses a result that does not, and the wizard warns before its button."""
+        return any(stars > 0 for _, stars in self.results.values())
+
     def publish(self, *, stamp: Stamp, sign: Sign | None = None) -> None:
         """Publish the computed result: the event fixes its digest, the position it came from and
         the checkpoint ``sign`` makes once the publication is known to be valid (domain.publication).
@@ -43,7 +48,7 @@ class CycleResults:
         or written."""
         if self.status != "computed":
             raise RuleViolation("cycle", "computed_first", f"cycle {self.code} is {self.status}; publish a computed result")
-        if not any(stars > 0 for _, stars in self.results.values()):  # stars 0 = not rated
+        if not self.rates_a_provider():
             raise RuleViolation("results", "provider_rated",
                                 f"no provider rated: cycle {self.code}'s computed result gives no provider any stars, "
                                 "and an empty result is not published")

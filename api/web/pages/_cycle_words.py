@@ -31,6 +31,9 @@ add(_w(
     cw__computed_on=("计算日期", "Computed on"),
     cw__publish_title=("公布结果", "Publish the result"), cw__publish_button=("公布结果", "Publish"),
     cw__published_on=("公布日期", "Published on"),
+    cw__publish_no_provider_rated=("计算结果中没有企业获评星级，空结果不能公布，公布将被拒绝。",
+                                   "The computed result rates no provider: an empty result is not published, "
+                                   "and publishing it will be refused."),
     cw__objection_title=("复核申请", "Record an objection"), cw__objection_button=("登记复核申请", "Record"),
     cw__provider_uscc=("申请企业统一社会信用代码", "Objecting provider's USCC"),
     cw__objection_reason=("申请理由", "Grounds"), cw__filed_on=("收到日期", "Received on"),

@@ -113,13 +113,23 @@ def step_values(form: RecordForm, request: Request, cycle: RatingCycle) -> dict:
     return blank(form, request, **defaults)
 
 
+def step_warning(form: RecordForm, cycle: RatingCycle | None) -> str:
+    """Told before the button is pressed. Closing with no score is allowed (a warning, not a rule),
+    but its result rates no provider; publishing such a result is refused (RatingCycle.publish),
+    and the publish step says so first."""
+    if cycle is None:
+        return ""
+    if form is CLOSE and not cycle.scores:
+        return "cw.close_no_scores"
+    if form is PUBLISH and cycle.status == "computed" and not cycle.rates_a_provider():
+        return "cw.publish_no_provider_rated"
+    return ""
+
+
 def form_context(form: RecordForm, code: str, cycle: RatingCycle | None, names: dict[str, str] | None = None) -> dict:
     """``names``: see ``objection_names``. A remedy's department is one the cycle's scheme scores."""
     departments = cycle.departments if cycle is not None else []
-    # A warning, not a rule: closing with no score is allowed, but its result rates no provider and
-    # cannot be published (RatingCycle.publish refuses it).
-    unscored = form is CLOSE and cycle is not None and not cycle.scores
-    return {"step_warning": "cw.close_no_scores" if unscored else "", "action": f"{cycle_url(code)}/{form.path}",
+    return {"step_warning": step_warning(form, cycle), "action": f"{cycle_url(code)}/{form.path}",
             "back": cycle_url(code), "back_label": "cw.back", "subject": code, "pending_objections": pending_objections(cycle, names) if cycle is not None else [],
             "choices": {"department": [("", "cw.no_department"), *((d, f"dept.{d}") for d in departments)]}}
 
@@ -135,7 +145,7 @@ def _add_routes(form: RecordForm) -> None:
                    read_models: ReadModelsDep) -> Any:
         authorize(user, form.command)  # before the cycle's objections are read
         try:
-            cycle = load(ledger, RatingCycle, code, "cycle_code") if form in (DECIDE, CLOSE) else None
+            cycle = load(ledger, RatingCycle, code, "cycle_code") if form in (DECIDE, CLOSE, PUBLISH) else None
         except DomainError:  # an unknown cycle is refused by the form itself, next to the form
             cycle = None
         return await submit(request, user, ledger, None, form, fixed={"cycle": code},
