@@ -34,7 +34,7 @@ from api.auth.users import User
 from api.errors import Forbidden
 from api.io.cells import CellError, is_blank
 from api.io.kinds import KINDS
-from api.io.messages import zh
+from api.io.messages import en, zh
 from api.io.readers import Table
 from api.io.report import ImportReport, RowError, column_letter
 from api.io.spec import Column, Kind, Step, header_key
@@ -72,16 +72,20 @@ def map_headers(table: Table, columns: tuple[Column, ...]) -> tuple[dict[str, in
         cell = f"{column_letter(i)}1"
         if col is None:
             errors.append(RowError(table.sheet, 1, str(header), cell, None, "unknown_column",
-                                   f"无法识别的列“{header}”。可用的列：{'、'.join(c.header for c in columns)}。"))
+                                   f"无法识别的列“{header}”。可用的列：{'、'.join(c.header for c in columns)}。",
+                                   message_en=f"Unknown column '{header}'. The columns are: "
+                                              f"{', '.join(f'{c.header} ({c.field})' for c in columns)}."))
         elif col.field in index:
             errors.append(RowError(table.sheet, 1, col.header, cell, col.field, "duplicate_column",
-                                   f"“{col.header}”列重复出现。"))
+                                   f"“{col.header}”列重复出现。",
+                                   message_en=f"Column '{col.header}' ({col.field}) appears more than once."))
         else:
             index[col.field] = i
     for col in columns:
         if col.required and col.field not in index:
             errors.append(RowError(table.sheet, 1, col.header, None, col.field, "missing_column",
-                                   f"缺少必填列“{col.header}”。"))
+                                   f"缺少必填列“{col.header}”。",
+                                   message_en=f"The required column '{col.header}' ({col.field}) is missing."))
     return index, errors
 
 
@@ -121,7 +125,10 @@ class Importer:
                 raise
             report.errors.append(RowError(table.sheet, 0, None, None, None, "conflict",
                                           "保存时出错（" + type(error).__name__ + "），部分数据可能已写入；"
-                                          "请用同一文件重新导入补全（已写入的行不会重复写入）。"))
+                                          "请用同一文件重新导入补全（已写入的行不会重复写入）。",
+                                          message_en=f"Saving failed ({type(error).__name__}); some rows may have "
+                                                     "been written: import the same file again to complete it "
+                                                     "(rows already written are not written twice)."))
         after = self.ledger.max_position()
         if after > before and not dry_run:
             report.written, report.first_position, report.last_position = True, before + 1, after
@@ -133,7 +140,7 @@ class Importer:
         i = self.index.get(col.field) if col else None
         return RowError(table.sheet, number, col.header if col else None,
                         f"{column_letter(i)}{number}" if i is not None else None,
-                        col.field if col else error.field, error.rule, zh(error), error.message)
+                        col.field if col else error.field, error.rule, zh(error), error.message, en(error))
 
     def _column(self, error_field: str, step: Step | None) -> Column | None:
         name = step.fields.get(error_field, error_field) if step else error_field
@@ -177,7 +184,9 @@ class Importer:
         if key in seen:
             col = self._column(kind.unique[-1], None)
             report.errors.append(RowError(table.sheet, number, col.header if col else None, None, kind.unique[-1],
-                                          "duplicate_row", f"与第 {seen[key]} 行重复。"))
+                                          "duplicate_row", f"与第 {seen[key]} 行重复。",
+                                          message_en=f"Repeats row {seen[key]} (the same "
+                                                     f"{' and '.join(kind.unique)})."))
             return
         seen[key] = number
         community = kind.community(row)

@@ -149,12 +149,12 @@ def _complaint_steps(ledger: Any, row: dict, on: date) -> list[Step]:
         on)]
     if row["substantiated"] is None:
         if row["resolution"] is not None or row["resolved_on"] is not None:
-            raise CellError("substantiated", "required", "is required with a resolution",
+            raise CellError("substantiated", "required", "is required (是/否) when 办结情况 or 办结日期 is given",
                             "填写了办结情况或办结日期时，此项必填（是/否）。")
         return steps
     for name in ("resolution", "resolved_on"):
         if row[name] is None:
-            raise CellError(name, "required", "is required when 是否属实 is given",
+            raise CellError(name, "required", "is required when 是否属实 (substantiated) is given",
                             "填写了“是否属实”时，此项必填。")
     steps.append(Step("resolve_complaint", lambda **kw: ledger.resolve_complaint(
         row["code"], substantiated=row["substantiated"], resolution=row["resolution"], **kw),

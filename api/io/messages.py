@@ -1,9 +1,12 @@
-"""Domain errors as short Chinese sentences for the people who fill in the sheets.
+"""Domain errors as short sentences for the people who fill in the sheets: Chinese (``zh``),
+and English (``en``) for the web page's English mode.
 
 (The web form's sentences live in ``api.web.i18n``; this module does not import the
-web package so that the CLI stays light.) The domain's rule (``DomainError.rule``) picks the sentence; numbers and codes
-are taken from the English message where the sentence needs them. An unknown
-rule falls back to the English message, never to nothing.
+web package so that the CLI stays light.) The domain's rule (``DomainError.rule``) picks the
+Chinese sentence; numbers and codes are taken from the English message where the sentence
+needs them. An unknown rule falls back to the English message, never to nothing. The English
+sentence is the domain's own message (it is written next to its column), made a sentence, but
+for a few rules whose message is written for developers.
 """
 
 from __future__ import annotations
@@ -94,3 +97,42 @@ def zh(error: DomainError) -> str:
     if rule in _SENTENCES:
         return _SENTENCES[rule]
     return message
+
+
+_SENTENCES_EN: dict[str, str] = {
+    "same_command": "This row was imported before as another operation: check whether the file was changed.",
+    "optimistic_concurrency": "Someone else changed the same records at the same time: import the file again.",
+    "conflict": "Someone else changed the same records at the same time: import the file again.",
+}
+
+
+def sentence(message: str) -> str:
+    """'must be ≥ 0' → 'Must be ≥ 0.'"""
+    message = message.strip()
+    if not message:
+        return message
+    return message[0].upper() + message[1:] + ("" if message.endswith((".", "!", "?")) else ".")
+
+
+def en(error: DomainError) -> str:
+    """One English sentence for ``error``, as the user reads it next to the row and column."""
+    rule, message = error.rule, error.message
+    if rule == "required" and message.startswith("is required"):
+        rest = message.removeprefix("is required").strip()
+        return f"Required{' ' + rest if rest else ': this cell is empty'}."
+    if rule == "exists":
+        match = re.search(r"no (.+?) with code '(.+)'", message)
+        if match:
+            return (f"{sentence(match[1])[:-1]} '{match[2]}' does not exist: check the code "
+                    f"(or import the {match[1]} first).")
+    if rule == "unique":
+        match = re.search(r"a (.+?) with code '(.+)' already exists", message)
+        if match:
+            return f"{sentence(match[1])[:-1]} '{match[2]}' is already registered and cannot be registered again."
+    if rule == "own_street":
+        match = re.search(r"(\S+) (?:of|is on) street (.+)$", message)
+        where = f" ({match[1]} is on {match[2]})" if match else ""
+        return f"You may only enter records for the communities of your own street{where}."
+    if rule in _SENTENCES_EN:
+        return _SENTENCES_EN[rule]
+    return sentence(message)

@@ -1,4 +1,5 @@
-"""What an import reports: a summary, and every error with its sheet, row, column and cell."""
+"""What an import reports: a summary, and every error with its sheet, row, column and cell, in Chinese
+(the CLI, the spreadsheet outputs, the page) and in English (the page under ?lang=en)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ class RowError:
     rule: str
     message: str  # Chinese, for the user
     detail: str = ""  # the domain's English message
+    message_en: str = ""  # English, for the user (the web page under ?lang=en)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -1,7 +1,9 @@
 """/imports: upload a spreadsheet from the browser (上传导入), and download the templates.
 
 The same code path as ``POST /api/v1/imports/{kind}`` (role, street scope, all rows
-or none); the errors are shown in a table, in Chinese, row by row.
+or none); the errors are shown in a table, row by row, in Chinese, or in English under
+``?lang=en`` (the column as the file's Chinese header with its field name, the message in
+English). The CLI and the spreadsheet outputs keep Chinese.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from api.auth import PERMISSIONS
 from api.errors import status_for
 from api.io import KINDS, authorize_kind, read_table, write_template
 from api.io.messages import zh
+from api.io.report import RowError
 from api.io.spec import Kind
 from api.routers.imports import run_for_app
 from api.web.i18n import add
@@ -57,11 +60,23 @@ def _kinds_for(role: str, lang: str) -> list[tuple[str, str]]:
             if all(role in PERMISSIONS.get(c, frozenset()) for c in k.commands)]
 
 
+def error_message(error: RowError, lang: str) -> str:
+    return error.message_en or error.detail or error.message if lang == "en" else error.message
+
+
+def error_column(error: RowError, lang: str) -> str:
+    """The file's header (Chinese, as in the file); in English with the field it fills in."""
+    if lang == "en" and error.column and error.field and error.field != error.column:
+        return f"{error.column} ({error.field})"
+    return error.column or error.field or ""
+
+
 def _page(request: Request, user: Any, **context: Any) -> Any:
     status, lang = context.pop("status", 200), page_lang(request)
     return render(request, "imports.html", {
         "kinds": _kinds_for(user.role, lang), "all_kinds": [(k.name, kind_title(k, lang)) for k in KINDS.values()],
         "title_of": lambda name: kind_title(KINDS[name], lang) if name in KINDS else name,
+        "error_message": lambda e: error_message(e, lang), "error_column": lambda e: error_column(e, lang),
         "report": None, "problem": None, "chosen": "", **context}, user=user, status_code=status)
 
 
