@@ -33,6 +33,10 @@ DESCRIPTION = """台账 Taizhang: the event-sourced ledger of property-service g
   `ETag` (409 `conflict` when the aggregate has moved on).
 * Errors: `{"error": {"code", "field", "rule", "message"}}`; 422 malformed, 404 unknown,
   409 refused by a rule or a version conflict, 401 no credentials, 403 role not allowed.
+* Read-your-writes: every command also answers `X-Taizhang-Position` (the highest position
+  it wrote). When a projection worker keeps the read models (`TAIZHANG_CATALOGUE=read_models`),
+  send it back on a read as `X-Taizhang-Min-Position` (or `?min_position=`): the read waits
+  until the read models have reached it, or answers 503 `unavailable` with `Retry-After`.
 * Auth: `Authorization: Bearer <token>`; in dev mode (insecure) `X-Taizhang-User: user;role;org`.
 """
 
@@ -90,6 +94,11 @@ def create_app(settings: Settings | None = None, *, ledger: Ledger | None = None
     app.state.tokens = TokenStore.load(settings.auth_tokens_file)
 
     install_error_handlers(app, html_handler=web.error_page)
+    if settings.catalogue == "read_models":
+        # A projection worker keeps the read models: reads wait for the client's last write.
+        from api.consistency import ConsistencyMiddleware
+
+        app.add_middleware(ConsistencyMiddleware)
     for router in discover_routers("api.routers"):
         app.include_router(router, prefix=API_PREFIX)
     web.install(app)

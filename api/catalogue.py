@@ -97,7 +97,7 @@ class Catalogue:
     def _registry(self) -> Iterator[Connection | None]:
         """A connection on the read models (caught up first, in-process); None while a worker
         has not built the registry yet."""
-        self.read_models.keep_current()
+        self.read_models.keep_current(("registry", "complaints"))
         with self.read_models.engine.connect() as conn:
             yield conn if inspect(conn).has_table(providers_table.name) else None
 

@@ -9,6 +9,8 @@ source), calls the Ledger and shapes the response:
 * 201 + ``CommandResultOut`` (positions, versions, receipt, the addressed aggregate);
 * 200 + ``Idempotent-Replayed: true`` when the key was already applied;
 * ``ETag: "<version>"`` of the addressed aggregate (send it back as ``If-Match``);
+* ``X-Taizhang-Position``: the highest ledger position written (send it back on a read as
+  ``X-Taizhang-Min-Position`` to see the write there, ``api.consistency``);
 * ``Location`` of a created aggregate.
 """
 
@@ -28,6 +30,7 @@ from domain.errors import DomainError, NotFoundError, RuleViolation, ValidationE
 from domain.ledger import Ledger
 from domain.values import Source
 
+from api import consistency
 from api.auth import User, authorize, require_scope
 from api.deps import CurrentUser, LedgerDep
 from api.schemas.common import CommandIn
@@ -91,6 +94,7 @@ class CommandContext:
             if error.field == "idempotency_key":
                 error.field = "Idempotency-Key"  # what the client sent: the header
             raise
+        consistency.wrote(consistency.highest(result.positions))
         return result
 
     def check_replay(self, result: CommandResult, *, kind: str, code: str) -> str:
@@ -108,6 +112,8 @@ class CommandContext:
         headers = {}
         if version is not None:
             headers["ETag"] = f'"{version}"'
+        if result.positions:  # the consistency token of a read that must show this write
+            headers[consistency.POSITION_HEADER] = str(max(result.positions))
         if result.replayed:
             headers["Idempotent-Replayed"] = "true"
         if location:

@@ -107,7 +107,11 @@ def validation_details(errors: list[dict]) -> list[dict]:
 
 
 def domain_error_response(error: DomainError, headers: dict | None = None) -> JSONResponse:
-    return JSONResponse(error_body(error.code, error.field, error.rule, error.message),
+    """The error's body (with its ``extra`` fields, if it has any) and headers (its ``http_headers``,
+    e.g. a 503's ``Retry-After``, and ``headers``)."""
+    headers = {**(getattr(error, "http_headers", None) or {}), **(headers or {})} or None
+    return JSONResponse(error_body(error.code, error.field, error.rule, error.message,
+                                   **(getattr(error, "extra", None) or {})),
                         status_code=status_for(error), headers=headers)
 
 

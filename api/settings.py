@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -35,6 +35,11 @@ class Settings(BaseSettings):
     # "memory" (the app itself, in-process, caught up before every read: always current) or
     # "read_models" (a separate `taizhang project --follow` worker; reads may lag it).
     catalogue: Literal["memory", "read_models"] = "memory"
+    # With "read_models": how long (seconds) a read carrying a consistency token (the ledger position
+    # the client last wrote: X-Taizhang-Min-Position, ?min_position=, or the web pages' cookie) waits
+    # for the worker to reach it before answering 503 (API) or a page marked as updating
+    # (api/consistency.py). 0: never wait, answer at once.
+    read_your_writes_timeout: float = Field(default=3.0, ge=0, le=60)
 
     @model_validator(mode="after")
     def _no_dev_auth_with_tokens(self) -> Settings:

@@ -35,6 +35,7 @@ from domain.errors import DomainError, NotFoundError, ValidationError
 from domain.store import parse_database_url
 from domain.values import Role
 
+from api import consistency
 from api.auth import READER_ROLES, User
 from api.auth.permissions import require_authenticated
 from api.errors import STATUS, Forbidden
@@ -108,6 +109,11 @@ class ReadModels:
                 return {}
             return {n: t.position for n, t in read_tracking(conn).items() if n in NAMES}
 
+    def _reached(self, names: tuple[str, ...]) -> int:
+        """The position all of ``names`` have reached (0 while one is not built)."""
+        tracked = self._tracked()
+        return min(tracked.get(n, 0) for n in names)
+
     def refresh(self) -> int:
         """Catch up (in-process mode) and return the ledger position the read models are as of."""
         position = self.keep_current()
@@ -118,14 +124,20 @@ class ReadModels:
             raise ReadModelsUnavailable("database", "read_models", "read models not built: run `taizhang project`")
         return min(tracked.values())
 
-    def keep_current(self) -> int | None:
+    def keep_current(self, names: tuple[str, ...] = NAMES) -> int | None:
         """In-process mode: catch up with every event the ledger holds now, so that a read after a
         successful command shows it (read-your-writes), and return the position reached. With a
-        projection worker: None (the tables are as far as the worker has got)."""
+        projection worker: None (the tables are as far as the worker has got), after waiting, when
+        the request carries a consistency token, until ``names`` have reached it (``api.consistency``:
+        503 for the API, a page marked "数据更新中", when the worker has not caught up in time)."""
         if not self.available:
             raise ReadModelsUnavailable("database", "read_models",
                                         "read models need a SQLite or PostgreSQL ledger, not memory://")
         if not self.follow:
+            state = consistency.current()
+            if state is not None and (state.wanted or state.problem):
+                consistency.await_position(state, names, lambda: self._reached(names), self.ledger.max_position,
+                                           self.settings.read_your_writes_timeout)
             return None
         from projections.runner import Runner
 

@@ -25,6 +25,7 @@ from domain.errors import NotFoundError
 from domain.ledger import Ledger
 from domain.store import parse_database_url
 
+from api import consistency
 from api.auth.permissions import require_authenticated
 from api.deps import CurrentUser
 from api.errors import error_body
@@ -53,9 +54,11 @@ def run_for_app(request: Request, **kwargs: Any) -> Any:
 
     ledger: Ledger = AuditService.from_settings(settings).ledger(pack_id=settings.pack_id)
     try:
-        return run_import(ledger, **kwargs)
+        report = run_import(ledger, **kwargs)
     finally:
         ledger.close()
+    consistency.wrote(report.last_position)  # X-Taizhang-Position; the web page's next pages wait for it
+    return report
 
 
 @router.post("/{kind}", status_code=201, responses=RESPONSES,

@@ -36,6 +36,10 @@ WORDS: dict[str, dict[str, str]] = {
     "dash.active": {"zh": "在管服务", "en": "Active engagements"},
     "dash.pending": {"zh": "待审批进驻", "en": "Entry requests pending"},
     "dash.complaints": {"zh": "未办结投诉", "en": "Open complaints"},
+    "rw.updating": {"zh": "数据更新中：您刚提交的记录（台账位置 #{wanted}）尚未计入本页，本页数据截至台账位置 #{reached}。",
+                    "en": "Updating: your last change (ledger position #{wanted}) is not in this page yet; "
+                          "it shows the data as of ledger position #{reached}."},
+    "rw.refresh": {"zh": "稍后刷新", "en": "Refresh in a moment"},
     "dash.lag": {"zh": "列表与统计来自读模型，截至账本位置 ", "en": "Lists and counts come from the read models, as of ledger position "},
     "dash.public": {"zh": "公众可查看已发布的星级评定结果和黑名单。", "en": "The public can see published star ratings and the blacklist."},
     "col.uscc": {"zh": "统一社会信用代码", "en": "USCC"},

@@ -2,7 +2,9 @@
 
 A page handler calls ``render(request, "x.html", {...}, user=user)``; every
 template extends ``base.html`` and gets ``t`` (translate), ``label`` (vocabulary),
-``lang``, ``user``, ``nav`` and ``path``.
+``lang``, ``user``, ``nav`` and ``path``; ``updating`` is (the position the user last wrote, the
+one the page's read models are at) when a projection worker had not caught up in time
+(``api.consistency``): ``base.html`` then says the page is being updated.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from fastapi.templating import Jinja2Templates
 
 from domain.values import Role
 
+from api import consistency
 from api.auth import READER_ROLES, User, allowed, require_reader
 from api.deps import get_user
 from api.routers._readmodels import AUDIT_READERS, BLACKLIST_READERS, RATINGS_READERS, SUBSIDY_READERS
@@ -69,8 +72,9 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None, *
            status_code: int = 200) -> HTMLResponse:
     lang = page_lang(request)
     user = user if user is not None else getattr(request.state, "user", None)
+    state = consistency.current()
     context = {"t": translator(lang), "label": translator(lang), "lang": lang, "user": user,
-               "nav": nav_for(user),
+               "nav": nav_for(user), "updating": state.behind if state is not None else None,
                "path": request.url.path, "may": lambda command: user is not None and allowed(user, command),
                **(context or {})}
     response = templates().TemplateResponse(request, name, context, status_code=status_code)

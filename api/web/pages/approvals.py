@@ -18,6 +18,7 @@ from uuid import uuid4
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
+from api import consistency
 from api.auth import allowed, authorize, in_scope, require_scope
 from api.clock import ledger_today
 from api.commands import load
@@ -121,6 +122,7 @@ def _record(ledger: Any, user: Any, code: str, command: str, values: dict) -> in
                                            idempotency_key=idempotency_key)
     if result.replayed and result.command != command:
         raise RuleViolation("_form", "same_command", "this form was already used; open a new one")
+    consistency.wrote(consistency.highest(result.positions))  # the next pages wait for it (read_models)
     return result.positions[0] if result.positions else ledger.max_position()
 
 

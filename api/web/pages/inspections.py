@@ -19,6 +19,7 @@ from domain.errors import DomainError, ValidationError
 from domain.values import Source
 from domain.vocab import BASIC_SERVICES
 
+from api import consistency
 from api.auth import authorize, require_scope
 from api.commands import load
 from api.deps import CatalogueDep, LedgerDep
@@ -83,4 +84,5 @@ def _record(ledger: Any, user: Any, values: dict) -> int:
                                       stamp=stamp, idempotency_key=f"web-inspection:{key}" if key else None)
     if result.replayed and result.command != "record_inspection":
         raise ValidationError("_form", "same_command", "this form was already used; open a new one")
+    consistency.wrote(consistency.highest(result.positions))  # the next pages wait for it (read_models)
     return result.positions[0] if result.positions else ledger.max_position()

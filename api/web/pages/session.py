@@ -17,6 +17,7 @@ from fastapi.responses import RedirectResponse
 from domain.errors import DomainError
 from domain.values import Actor, Role
 
+from api import consistency
 from api.auth import ANONYMOUS, DEV_COOKIE, TOKEN_COOKIE, User
 from api.auth.users import NOT_OVER_HTTP, format_dev_user, refusal
 from api.clock import ledger_today
@@ -105,4 +106,5 @@ def logout() -> Any:
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(TOKEN_COOKIE)
     response.delete_cookie(DEV_COOKIE)
+    response.delete_cookie(consistency.TOKEN_COOKIE)  # the last write's position (api.consistency)
     return response
