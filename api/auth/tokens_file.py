@@ -156,10 +156,13 @@ def _insert(table: Table, key: str, value: Any) -> None:
     at = len(body)
     while at and body[at - 1][0] is None and isinstance(body[at - 1][1], (Comment, Whitespace)):
         at -= 1
-    if at == len(body) or at == 0:
+    # tomlkit has no public insert; a release without the private one appends the key
+    # after the comment instead: still correct TOML, the comment just reads oddly.
+    insert_at = getattr(table.value, "_insert_at", None)
+    if at == len(body) or at == 0 or insert_at is None:
         table[key] = value
     else:
-        table.value._insert_at(at, key, value)  # tomlkit has no public insert
+        insert_at(at, key, value)
 
 
 def _merge_table(table: Any, before: dict, after: dict) -> None:
