@@ -17,6 +17,10 @@ from domain.errors import DomainError
 
 from api.io.cells import CellError
 
+# The domain's messages for an unknown and a repeated code (both languages' sentences read them).
+_NO_SUCH = re.compile(r"no (.+?) with code '(.+)'")
+_ALREADY = re.compile(r"a (.+?) with code '(.+)' already exists")
+
 _KIND_ZH = {"community": "小区", "provider": "物业企业", "complaint": "投诉", "engagement": "服务关系",
             "rating cycle": "评星周期"}
 _FIELD_ZH = {"households": "户数", "households_billed": "应缴户数", "amount_billed": "应收金额",
@@ -68,14 +72,10 @@ def zh(error: DomainError) -> str:
     if isinstance(error, CellError):
         return error.zh
     rule, message = error.rule, error.message
-    if rule == "exists":
-        match = re.search(r"no (.+?) with code '(.+)'", message)
-        if match:
-            return f"{_KIND_ZH.get(match[1], match[1])}“{match[2]}”不存在，请检查编码（或先导入该{_KIND_ZH.get(match[1], '')}）。"
-    if rule == "unique":
-        match = re.search(r"a (.+?) with code '(.+)' already exists", message)
-        if match:
-            return f"{_KIND_ZH.get(match[1], match[1])}“{match[2]}”已登记，不能重复登记。"
+    if rule == "exists" and (match := _NO_SUCH.search(message)):
+        return f"{_KIND_ZH.get(match[1], match[1])}“{match[2]}”不存在，请检查编码（或先导入该{_KIND_ZH.get(match[1], '')}）。"
+    if rule == "unique" and (match := _ALREADY.search(message)):
+        return f"{_KIND_ZH.get(match[1], match[1])}“{match[2]}”已登记，不能重复登记。"
     if rule == "minimum":
         if "negative" in message:
             return "不能为负数。"
@@ -120,15 +120,11 @@ def en(error: DomainError) -> str:
     if rule == "required" and message.startswith("is required"):
         rest = message.removeprefix("is required").strip()
         return f"Required{' ' + rest if rest else ': this cell is empty'}."
-    if rule == "exists":
-        match = re.search(r"no (.+?) with code '(.+)'", message)
-        if match:
-            return (f"{sentence(match[1])[:-1]} '{match[2]}' does not exist: check the code "
-                    f"(or import the {match[1]} first).")
-    if rule == "unique":
-        match = re.search(r"a (.+?) with code '(.+)' already exists", message)
-        if match:
-            return f"{sentence(match[1])[:-1]} '{match[2]}' is already registered and cannot be registered again."
+    if rule == "exists" and (match := _NO_SUCH.search(message)):
+        return (f"{sentence(match[1])[:-1]} '{match[2]}' does not exist: check the code "
+                f"(or import the {match[1]} first).")
+    if rule == "unique" and (match := _ALREADY.search(message)):
+        return f"{sentence(match[1])[:-1]} '{match[2]}' is already registered and cannot be registered again."
     if rule == "own_street":
         match = re.search(r"(\S+) (?:of|is on) street (.+)$", message)
         where = f" ({match[1]} is on {match[2]})" if match else ""
