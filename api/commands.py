@@ -112,8 +112,8 @@ class CommandContext:
         headers = {}
         if version is not None:
             headers["ETag"] = f'"{version}"'
-        if result.positions:  # the consistency token of a read that must show this write
-            headers[consistency.POSITION_HEADER] = str(max(result.positions))
+        if (position := consistency.highest(result.positions)) is not None:  # a read's consistency token
+            headers[consistency.POSITION_HEADER] = str(position)
         if result.replayed:
             headers["Idempotent-Replayed"] = "true"
         if location:

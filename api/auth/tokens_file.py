@@ -169,10 +169,10 @@ def _merge_table(table: Any, before: dict, after: dict) -> None:
     for key in [k for k in before if k not in after]:
         del table[key]
     for key, value in after.items():
-        if key not in before:
-            _insert(table, key, value) if isinstance(table, Table) else table.__setitem__(key, value)
-        elif before[key] != value:
-            table[key] = value  # in its place, its line's comment kept
+        if key not in before and isinstance(table, Table):
+            _insert(table, key, value)
+        elif key not in before or before[key] != value:
+            table[key] = value  # a changed key in its place (its line's comment kept); a new top-level one last
 
 
 def merge(doc: TOMLDocument, before: dict, after: dict) -> TOMLDocument:
@@ -182,7 +182,7 @@ def merge(doc: TOMLDocument, before: dict, after: dict) -> TOMLDocument:
                  {k: v for k, v in after.items() if k != "users"})
     old, new = before.get("users", []), after.get("users", [])
     if "users" not in doc and new:
-        if doc.as_string() and not doc.as_string().endswith("\n\n"):
+        if (text := doc.as_string()) and not text.endswith("\n\n"):
             doc.add(tomlkit.nl())  # a blank line before the first entry
         doc.append("users", tomlkit.aot())
     users = doc.get("users")
